@@ -1,0 +1,11 @@
+//! phiscrub keeps protected health information (PHI) out of log streams: it receives logs
+//! (Firehose, transformation, sidecar inputs), finds PHI, replaces it per policy and
+//! forwards clean events to SIEMs. See `README.md` and `docs/` for the whole design.
+
+pub mod admin;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod detect;
+pub mod shutdown;
+pub mod telemetry;
