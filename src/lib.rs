@@ -7,5 +7,6 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod detect;
+pub mod event;
 pub mod shutdown;
 pub mod telemetry;

@@ -1,7 +1,12 @@
 //! Test harness shared by the integration tests: starts the real `phiscrub` binary on
 //! loopback with port 0, learns its bound addresses from its own start-up log line, and
 //! stops it cleanly.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::zombie_processes)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::zombie_processes
+)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
