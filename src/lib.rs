@@ -8,5 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod detect;
 pub mod event;
+pub mod pipeline;
+pub mod quarantine;
 pub mod shutdown;
 pub mod telemetry;
