@@ -11,6 +11,10 @@
 
 mod catalog;
 mod config;
+#[doc(hidden)]
+pub mod corpus;
+#[doc(hidden)]
+pub mod eval;
 mod literals;
 mod names;
 mod phi_type;
