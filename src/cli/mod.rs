@@ -3,6 +3,8 @@
 //! failure).
 
 mod check_config;
+mod rules;
+mod scan;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +55,10 @@ pub enum Command {
     Serve(ConfigArg),
     /// Validate the config and print the effective config with secrets elided.
     CheckConfig(ConfigArg),
+    /// Detection only: findings on stdin's lines as JSON lines.
+    Scan(scan::ScanArgs),
+    /// List the detection rules (id, type, description, example).
+    Rules(rules::RulesArgs),
 }
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -74,6 +80,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(&args),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Scan(args) => scan::run(&args),
+        Command::Rules(args) => rules::run(&args),
     }
 }
 
