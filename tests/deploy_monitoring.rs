@@ -317,3 +317,27 @@ async fn dashboard_and_alerts_use_only_metrics_the_daemon_exports() {
         assert!(body.contains(series), "{series} missing:\n{body}");
     }
 }
+
+#[test]
+fn every_alert_links_a_runbook_section_that_exists() {
+    let rules = read("deploy/prometheus/alerts.yml");
+    let docs = read("docs/operations.md");
+    // GitHub's heading anchors: lower case, spaces to dashes.
+    let anchors: BTreeSet<String> = docs
+        .lines()
+        .filter_map(|line| line.strip_prefix("### "))
+        .map(|heading| heading.trim().to_lowercase().replace(' ', "-"))
+        .collect();
+    let runbook = regex::Regex::new(r"runbook: docs/operations\.md#([a-z-]+)").unwrap();
+    let linked: Vec<&str> = runbook
+        .captures_iter(&rules)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    assert_eq!(linked.len(), 7, "every rule links a runbook");
+    for anchor in linked {
+        assert!(
+            anchors.contains(anchor),
+            "docs/operations.md has no section #{anchor}"
+        );
+    }
+}
