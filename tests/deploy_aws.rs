@@ -10,9 +10,10 @@
 
 mod common;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 
 use common::tool;
 use serde_json::{Value, json};
@@ -29,8 +30,19 @@ const SERVICE: &str = "deploy/cloudformation/phiscrub-service.yaml";
 const TRANSFORM: &str = "deploy/cloudformation/phiscrub-transform.yaml";
 
 /// A template parsed by cfn-lint's own loader (short-form intrinsics such as `!Sub`
-/// become `{"Fn::Sub": …}`), as JSON.
+/// become `{"Fn::Sub": …}`), as JSON; parsed once per test process.
 fn template(path: &str) -> Value {
+    static PARSED: Mutex<BTreeMap<String, Value>> = Mutex::new(BTreeMap::new());
+    let mut parsed = PARSED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    parsed
+        .entry(path.to_owned())
+        .or_insert_with(|| parse_template(path))
+        .clone()
+}
+
+fn parse_template(path: &str) -> Value {
     let python = tool("cfn-lint").with_file_name("python");
     let out = Command::new(python)
         .args([
