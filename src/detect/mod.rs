@@ -1,7 +1,9 @@
 //! PHI detection: what counts as protected health information in a log line, and where.
 
+mod finding;
 mod phi_type;
 
+pub use finding::{Finding, RuleIdx, ScanError};
 pub use phi_type::{PhiType, UnknownPhiType};
 
 /// The detection engine to run.
