@@ -3,6 +3,8 @@
 //! failure).
 
 mod check_config;
+pub mod reveal;
+pub mod scrub;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +55,10 @@ pub enum Command {
     Serve(ConfigArg),
     /// Validate the config and print the effective config with secrets elided.
     CheckConfig(ConfigArg),
+    /// Scrub standard input to standard output with the configured policy.
+    Scrub(scrub::ScrubArgs),
+    /// Decrypt the enc tokens of scrubbed lines on stdin (needs kms:Decrypt); audited.
+    Reveal(ConfigArg),
 }
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -74,6 +80,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(&args),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Scrub(args) => scrub::run(&args),
+        Command::Reveal(args) => reveal::run(&args),
     }
 }
 

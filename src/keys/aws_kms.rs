@@ -69,6 +69,22 @@ impl KmsProvider {
         })
     }
 
+    /// Uses a client built by the caller (explicit endpoint, region and credentials, as
+    /// tests against moto do without touching the process environment).
+    pub fn with_client(client: Client, key_id: &str) -> Result<Self, KeyError> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("phiscrub-kms")
+            .enable_all()
+            .build()
+            .map_err(|e| KeyError::Kms(format!("cannot start the KMS runtime: {e}")))?;
+        Ok(Self {
+            client,
+            runtime: Some(runtime),
+            key_id: key_id.to_owned(),
+        })
+    }
+
     /// The configured key id, ARN or alias.
     pub fn key_id(&self) -> &str {
         &self.key_id

@@ -180,6 +180,34 @@ impl KeyService {
             }
             KeyProviderChoice::AwsKms { key_id } => Provider::AwsKms(KmsProvider::new(key_id)?),
         };
+        Self::with_provider(config, state_dir, needs_tokenize, metrics, provider)
+    }
+
+    /// Like [`KeyService::build`] with a KMS provider built by the caller (its own client),
+    /// whatever `config.provider` says.
+    pub fn build_with_kms(
+        config: &KeysConfig,
+        state_dir: &Path,
+        needs_tokenize: bool,
+        metrics: Option<Metrics>,
+        kms: KmsProvider,
+    ) -> Result<Self, KeyError> {
+        Self::with_provider(
+            config,
+            state_dir,
+            needs_tokenize,
+            metrics,
+            Provider::AwsKms(kms),
+        )
+    }
+
+    fn with_provider(
+        config: &KeysConfig,
+        state_dir: &Path,
+        needs_tokenize: bool,
+        metrics: Option<Metrics>,
+        provider: Provider,
+    ) -> Result<Self, KeyError> {
         let hmac_key: Option<Zeroizing<Vec<u8>>> = if let Some(secret) = &config.hmac_key {
             let value = secret
                 .resolve()

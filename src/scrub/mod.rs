@@ -19,6 +19,7 @@
 //! thread (not `Sync`): they own reusable buffers, so the hot path allocates only the
 //! output message, and only when something changed.
 
+pub mod detector;
 mod json;
 mod literal;
 pub mod reveal;
