@@ -276,28 +276,38 @@ fn hmac_key_can_be_a_kms_encrypted_blob() {
 fn reveal_binary_finds_moto_through_aws_endpoint_url() {
     let moto = start_moto();
     let key_id = create_key(&moto.url);
-    let keys = service(&moto.url, &keys_config(&key_id));
+    // As the example config does: one data key per log group, bound into the context.
+    let mut config = keys_config(&key_id);
+    config.context_log_group = true;
+    let keys = service(&moto.url, &config);
     let mut s = scrubber(keys);
     let input = format!("a {SSN} b\n{{\"x\":\"{SSN}\"}}\n");
     let mut scrubbed = Vec::new();
     for line in input.lines() {
-        scrubbed.extend_from_slice(&s.scrub(&event(line)).unwrap().message);
+        let meta = EventMeta {
+            log_group: Some("/aws/lambda/intake".to_owned()),
+            ..EventMeta::default()
+        };
+        let event = Event::new(line.to_owned(), meta);
+        scrubbed.extend_from_slice(&s.scrub(&event).unwrap().message);
         scrubbed.push(b'\n');
     }
+    // The shipped example, unchanged: key id from PHISCRUB__KEYS__KEY_ID, endpoint from
+    // AWS_ENDPOINT_URL.
     let dir = tempfile::tempdir().unwrap();
-    let config_path = dir.path().join("c.toml");
-    std::fs::write(&config_path, common::base_config(dir.path())).unwrap();
+    let config_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config/examples/encrypt-aws-kms.toml");
     let run = |extra_env: &[(&str, &str)]| {
         let mut command = Command::new(common::phiscrub_bin());
         command
             .args(["reveal", "--config"])
             .arg(&config_path)
+            .env("PHISCRUB__STATE_DIR", dir.path())
             .env("AWS_ENDPOINT_URL", &moto.url)
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_REGION", "us-east-1")
             .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env("PHISCRUB__KEYS__PROVIDER", "aws-kms")
             .env("PHISCRUB__KEYS__KEY_ID", &key_id)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

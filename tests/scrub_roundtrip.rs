@@ -9,6 +9,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use phiscrub::cli::scrub::{InputFormat, scrub_stream};
+use phiscrub::config::ActionName;
 use phiscrub::detect::PhiType;
 use phiscrub::scrub::{LiteralFinder, Scrubber};
 
@@ -246,4 +247,40 @@ fn scrub_binary_refuses_to_run_without_a_detection_engine_or_scrubs() {
     if !out.status.success() {
         assert!(out.stdout.is_empty());
     }
+}
+
+#[test]
+fn example_configs_are_valid_and_choose_their_policy() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/examples");
+    for (file, action) in [
+        ("tokenize.toml", ActionName::Tokenize),
+        ("encrypt-local.toml", ActionName::Encrypt),
+        ("encrypt-aws-kms.toml", ActionName::Encrypt),
+    ] {
+        let config = phiscrub::config::load(Some(&root.join(file)))
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(config.actions.default, action, "{file}");
+    }
+}
+
+#[test]
+fn encrypt_local_example_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let example =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/examples/encrypt-local.toml");
+    // The example's own text, with state_dir pointed at a temp folder.
+    let text = std::fs::read_to_string(&example).unwrap().replace(
+        "./phiscrub-state",
+        &dir.path().join("state").display().to_string(),
+    );
+    let config_path = dir.path().join("encrypt-local.toml");
+    std::fs::write(&config_path, text).unwrap();
+    let setup = Setup { dir, config_path };
+    let input = input();
+    let (scrubbed, errors) = scrub(&setup, &input, InputFormat::Auto);
+    assert_eq!(errors, "");
+    assert_no_phi(&scrubbed);
+    let (code, revealed, stderr) = reveal_bin(&setup, &scrubbed, &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(revealed, input);
 }
