@@ -3,8 +3,10 @@
 //! failure).
 
 mod check_config;
+pub mod reveal;
 mod rules;
 mod scan;
+pub mod scrub;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +61,10 @@ pub enum Command {
     Scan(scan::ScanArgs),
     /// List the detection rules (id, type, description, example).
     Rules(rules::RulesArgs),
+    /// Scrub standard input to standard output with the configured policy.
+    Scrub(scrub::ScrubArgs),
+    /// Decrypt the enc tokens of scrubbed lines on stdin (needs kms:Decrypt); audited.
+    Reveal(ConfigArg),
 }
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -82,6 +88,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::CheckConfig(args) => check_config::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Scrub(args) => scrub::run(&args),
+        Command::Reveal(args) => reveal::run(&args),
     }
 }
 
