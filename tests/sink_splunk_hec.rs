@@ -33,7 +33,15 @@ use phiscrub::telemetry::Metrics;
 use serde_json::{Value, json};
 
 const TOKEN: &str = "00000000-test-token-0000-000000000000";
-const KEYS: [&str; 7] = ["time", "host", "source", "sourcetype", "index", "fields", "event"];
+const KEYS: [&str; 7] = [
+    "time",
+    "host",
+    "source",
+    "sourcetype",
+    "index",
+    "fields",
+    "event",
+];
 
 #[derive(Default)]
 struct Hec {
@@ -59,7 +67,11 @@ fn is_guid(s: &str) -> bool {
         && s.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
 }
 
-fn check_common(hec: &Hec, headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>, (StatusCode, String)> {
+fn check_common(
+    hec: &Hec,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Vec<u8>, (StatusCode, String)> {
     let Some(auth) = headers.get("authorization") else {
         return Err(reply(401, json!({"text":"Token is required","code":2})));
     };
@@ -71,7 +83,10 @@ fn check_common(hec: &Hec, headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>,
     }
     if hec.ack {
         let Some(channel) = headers.get("x-splunk-request-channel") else {
-            return Err(reply(400, json!({"text":"Data channel is missing","code":10})));
+            return Err(reply(
+                400,
+                json!({"text":"Data channel is missing","code":10}),
+            ));
         };
         let channel = channel.to_str().unwrap();
         if !is_guid(channel) {
@@ -79,16 +94,24 @@ fn check_common(hec: &Hec, headers: &HeaderMap, body: &Bytes) -> Result<Vec<u8>,
         }
         hec.channels.lock().unwrap().push(channel.to_owned());
     }
-    Ok(if headers.get("content-encoding").is_some_and(|v| v == "gzip") {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(&body[..]).read_to_end(&mut out).unwrap();
-        out
-    } else {
-        body.to_vec()
-    })
+    Ok(
+        if headers.get("content-encoding").is_some_and(|v| v == "gzip") {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&body[..])
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        } else {
+            body.to_vec()
+        },
+    )
 }
 
-async fn event_endpoint(State(hec): State<Arc<Hec>>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+async fn event_endpoint(
+    State(hec): State<Arc<Hec>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
     let body = match check_common(&hec, &headers, &body) {
         Ok(b) => b,
         Err(e) => return e,
@@ -104,16 +127,34 @@ async fn event_endpoint(State(hec): State<Arc<Hec>>, headers: HeaderMap, body: B
         return reply(400, json!({"text":"No data","code":5}));
     }
     let mut events = Vec::new();
-    for (n, item) in serde_json::Deserializer::from_slice(&body).into_iter::<Value>().enumerate() {
-        let invalid = || reply(400, json!({"text":"Invalid data format","code":6,"invalid-event-number":n}));
-        let Ok(Value::Object(event)) = item else { return invalid() };
+    for (n, item) in serde_json::Deserializer::from_slice(&body)
+        .into_iter::<Value>()
+        .enumerate()
+    {
+        let invalid = || {
+            reply(
+                400,
+                json!({"text":"Invalid data format","code":6,"invalid-event-number":n}),
+            )
+        };
+        let Ok(Value::Object(event)) = item else {
+            return invalid();
+        };
         if event.keys().any(|k| !KEYS.contains(&k.as_str())) {
             return invalid();
         }
         match event.get("event") {
-            None => return reply(400, json!({"text":"Event field is required","code":12,"invalid-event-number":n})),
+            None => {
+                return reply(
+                    400,
+                    json!({"text":"Event field is required","code":12,"invalid-event-number":n}),
+                );
+            }
             Some(Value::String(s)) if s.is_empty() => {
-                return reply(400, json!({"text":"Event field cannot be blank","code":13,"invalid-event-number":n}));
+                return reply(
+                    400,
+                    json!({"text":"Event field cannot be blank","code":13,"invalid-event-number":n}),
+                );
             }
             Some(Value::String(s)) if s.contains("POISON") => return invalid(),
             _ => {}
@@ -122,8 +163,14 @@ async fn event_endpoint(State(hec): State<Arc<Hec>>, headers: HeaderMap, body: B
             return invalid();
         }
         if let Some(fields) = event.get("fields") {
-            if !fields.as_object().is_some_and(|f| f.values().all(Value::is_string)) {
-                return reply(400, json!({"text":"Error in handling indexed fields","code":15,"invalid-event-number":n}));
+            if !fields
+                .as_object()
+                .is_some_and(|f| f.values().all(Value::is_string))
+            {
+                return reply(
+                    400,
+                    json!({"text":"Error in handling indexed fields","code":15,"invalid-event-number":n}),
+                );
             }
         }
         events.push(Value::Object(event));
@@ -137,7 +184,11 @@ async fn event_endpoint(State(hec): State<Arc<Hec>>, headers: HeaderMap, body: B
     reply(200, json!({"text":"Success","code":0}))
 }
 
-async fn ack_endpoint(State(hec): State<Arc<Hec>>, headers: HeaderMap, body: Bytes) -> (StatusCode, String) {
+async fn ack_endpoint(
+    State(hec): State<Arc<Hec>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> (StatusCode, String) {
     if !hec.ack {
         return reply(400, json!({"text":"ACK is disabled","code":14}));
     }
@@ -198,7 +249,9 @@ fn hec_config(endpoint: &str, ack: bool) -> SplunkHecSinkConfig {
     }
 }
 
-fn forward(config: &SplunkHecSinkConfig) -> (
+fn forward(
+    config: &SplunkHecSinkConfig,
+) -> (
     std::sync::Arc<dyn phiscrub::pipeline::Deliver>,
     phiscrub::forward::ForwarderHandle,
     Arc<RecordingQuarantine>,
@@ -230,8 +283,19 @@ fn event_texts(hec: &Hec) -> Vec<String> {
 async fn hec_receives_batched_events_with_mapped_metadata() {
     let (url, hec) = start_hec(Hec::default()).await;
     let (deliver, handle, quarantine, _) = forward(&hec_config(&url, false));
-    deliver.submit((0..120).map(|i| event("web-1", i)).collect()).await.unwrap();
-    assert!(wait_until(Duration::from_secs(10), || hec.indexed.lock().unwrap().len() == 120).await);
+    deliver
+        .submit((0..120).map(|i| event("web-1", i)).collect())
+        .await
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(10), || hec
+            .indexed
+            .lock()
+            .unwrap()
+            .len()
+            == 120)
+        .await
+    );
     let first = hec.indexed.lock().unwrap()[0].clone();
     assert_eq!(
         first,
@@ -245,8 +309,13 @@ async fn hec_receives_batched_events_with_mapped_metadata() {
             "event": "web-1 event 0 user=[NAME] status=ok",
         })
     );
-    assert_eq!(hec.indexed.lock().unwrap()[1]["time"], json!(1_700_000_000.001));
-    let expected: Vec<_> = (0..120).map(|i| format!("web-1 event {i} user=[NAME] status=ok")).collect();
+    assert_eq!(
+        hec.indexed.lock().unwrap()[1]["time"],
+        json!(1_700_000_000.001)
+    );
+    let expected: Vec<_> = (0..120)
+        .map(|i| format!("web-1 event {i} user=[NAME] status=ok"))
+        .collect();
     assert_eq!(event_texts(&hec), expected);
     assert!(quarantine.records.lock().unwrap().is_empty());
     handle.shutdown(Duration::from_secs(5)).await;
@@ -260,11 +329,25 @@ async fn hec_busy_code_9_is_retried_until_accepted() {
     })
     .await;
     let (deliver, handle, quarantine, metrics) = forward(&hec_config(&url, false));
-    deliver.submit((0..10).map(|i| event("web-1", i)).collect()).await.unwrap();
-    assert!(wait_until(Duration::from_secs(10), || hec.indexed.lock().unwrap().len() == 10).await);
+    deliver
+        .submit((0..10).map(|i| event("web-1", i)).collect())
+        .await
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(10), || hec
+            .indexed
+            .lock()
+            .unwrap()
+            .len()
+            == 10)
+        .await
+    );
     assert!(quarantine.records.lock().unwrap().is_empty());
     assert_eq!(
-        metric(&metrics.render(), "phiscrub_sink_retried_total{sink=\"splunk\"}"),
+        metric(
+            &metrics.render(),
+            "phiscrub_sink_retried_total{sink=\"splunk\"}"
+        ),
         Some(3.0)
     );
     handle.shutdown(Duration::from_secs(5)).await;
@@ -277,7 +360,15 @@ async fn hec_invalid_event_is_quarantined_and_the_rest_of_the_batch_is_indexed()
     let mut events: Vec<_> = (0..10).map(|i| event("web-1", i)).collect();
     events[4] = phiscrub::event::Event::new("POISON record", events[4].meta.clone());
     deliver.submit(events).await.unwrap();
-    assert!(wait_until(Duration::from_secs(10), || hec.indexed.lock().unwrap().len() == 9).await);
+    assert!(
+        wait_until(Duration::from_secs(10), || hec
+            .indexed
+            .lock()
+            .unwrap()
+            .len()
+            == 9)
+        .await
+    );
     let quarantined = quarantine.records.lock().unwrap().clone();
     assert_eq!(quarantined.len(), 1);
     assert_eq!(quarantined[0].0, b"POISON record");
@@ -299,11 +390,28 @@ async fn hec_ack_batch_not_acked_in_time_is_sent_again() {
     })
     .await;
     let (deliver, handle, quarantine, _) = forward(&hec_config(&url, true));
-    deliver.submit((0..5).map(|i| event("web-1", i)).collect()).await.unwrap();
-    assert!(wait_until(Duration::from_secs(10), || hec.indexed.lock().unwrap().len() == 5).await);
-    assert!(hec.next_ack.load(Ordering::SeqCst) >= 2, "the unacked batch was sent again");
+    deliver
+        .submit((0..5).map(|i| event("web-1", i)).collect())
+        .await
+        .unwrap();
+    assert!(
+        wait_until(Duration::from_secs(10), || hec
+            .indexed
+            .lock()
+            .unwrap()
+            .len()
+            == 5)
+        .await
+    );
+    assert!(
+        hec.next_ack.load(Ordering::SeqCst) >= 2,
+        "the unacked batch was sent again"
+    );
     let channels = hec.channels.lock().unwrap().clone();
-    assert!(channels.windows(2).all(|w| w[0] == w[1]), "one channel per sink");
+    assert!(
+        channels.windows(2).all(|w| w[0] == w[1]),
+        "one channel per sink"
+    );
     assert!(quarantine.records.lock().unwrap().is_empty());
     handle.shutdown(Duration::from_secs(5)).await;
 }

@@ -37,14 +37,22 @@ struct Pki {
 fn write_pki(dir: &Path, prefix: &str) -> Pki {
     let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, format!("phiscrub test CA {prefix}"));
-    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    ca.distinguished_name
+        .push(DnType::CommonName, format!("phiscrub test CA {prefix}"));
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let ca = CertifiedIssuer::self_signed(ca, KeyPair::generate().unwrap()).unwrap();
     let leaf = |names: Vec<String>, usage: ExtendedKeyUsagePurpose, cn: &str| {
         let mut params = CertificateParams::new(names).unwrap();
         params.distinguished_name.push(DnType::CommonName, cn);
         params.extended_key_usages = vec![usage];
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
+        params.key_usages = vec![
+            KeyUsagePurpose::DigitalSignature,
+            KeyUsagePurpose::KeyEncipherment,
+        ];
         let key = KeyPair::generate().unwrap();
         let cert = params.signed_by(&key, &ca).unwrap();
         (cert.pem(), key.serialize_pem())
@@ -54,7 +62,11 @@ fn write_pki(dir: &Path, prefix: &str) -> Pki {
         ExtendedKeyUsagePurpose::ServerAuth,
         "localhost",
     );
-    let (client_cert, client_key) = leaf(vec!["phiscrub-client".into()], ExtendedKeyUsagePurpose::ClientAuth, "phiscrub-client");
+    let (client_cert, client_key) = leaf(
+        vec!["phiscrub-client".into()],
+        ExtendedKeyUsagePurpose::ClientAuth,
+        "phiscrub-client",
+    );
     let path = |name: &str| dir.join(format!("{prefix}-{name}"));
     let pki = Pki {
         ca: path("ca.pem"),
@@ -93,7 +105,11 @@ impl Drop for Rsyslog {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts rsyslogd with imtcp over gtls; `auth_mode` is `anon` or `x509/certvalid`
@@ -140,7 +156,10 @@ action(type="omfile" file="{out}" template="raw")
         .expect("rsyslogd failed to start");
     let deadline = Instant::now() + Duration::from_secs(15);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "rsyslogd did not listen on {port}");
+        assert!(
+            Instant::now() < deadline,
+            "rsyslogd did not listen on {port}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     Rsyslog { child, port, out }
@@ -191,7 +210,8 @@ async fn run_delivery(rsyslog: &Rsyslog, config: SyslogSinkConfig, dir: &Path) {
         })
         .collect();
     let metrics = Metrics::new("portable").unwrap();
-    let queue = Arc::new(DiskQueue::open(&dir.join("q.redb"), 16 << 20, FsyncPolicy::PerRequest).unwrap());
+    let queue =
+        Arc::new(DiskQueue::open(&dir.join("q.redb"), 16 << 20, FsyncPolicy::PerRequest).unwrap());
     let (deliver, handle) = Forwarder::start(
         vec![SinkSpec {
             name: "syslog".into(),
@@ -207,12 +227,18 @@ async fn run_delivery(rsyslog: &Rsyslog, config: SyslogSinkConfig, dir: &Path) {
         deliver.submit(chunk.to_vec()).await.unwrap();
     }
     assert!(
-        wait_until(Duration::from_secs(20), || received(&rsyslog.out).len() >= expected.len()).await,
+        wait_until(Duration::from_secs(20), || received(&rsyslog.out).len()
+            >= expected.len())
+        .await,
         "rsyslog got {} of {}",
         received(&rsyslog.out).len(),
         expected.len()
     );
-    assert_eq!(received(&rsyslog.out), expected, "every event arrives exactly as sent, in order");
+    assert_eq!(
+        received(&rsyslog.out),
+        expected,
+        "every event arrives exactly as sent, in order"
+    );
     assert!(handle.shutdown(Duration::from_secs(5)).await.is_empty());
 }
 
@@ -240,7 +266,9 @@ async fn a_receiver_with_an_untrusted_certificate_gets_nothing_and_events_stay_q
     let rsyslog = start_rsyslog(dir.path(), &server_pki, "anon");
     // The sink trusts a different CA: the handshake must fail, nothing may be sent.
     let sink = Arc::new(SyslogSink::new(&sink_config(rsyslog.port, &other_pki, false)).unwrap());
-    let queue = Arc::new(DiskQueue::open(&dir.path().join("q.redb"), 1 << 20, FsyncPolicy::PerRequest).unwrap());
+    let queue = Arc::new(
+        DiskQueue::open(&dir.path().join("q.redb"), 1 << 20, FsyncPolicy::PerRequest).unwrap(),
+    );
     let metrics = Metrics::new("portable").unwrap();
     let (deliver, handle) = Forwarder::start(
         vec![SinkSpec {
@@ -253,11 +281,17 @@ async fn a_receiver_with_an_untrusted_certificate_gets_nothing_and_events_stay_q
         &metrics,
         Arc::new(RecordingQuarantine::default()),
     );
-    deliver.submit((0..5).map(|i| event("a", i)).collect()).await.unwrap();
+    deliver
+        .submit((0..5).map(|i| event("a", i)).collect())
+        .await
+        .unwrap();
     assert!(
         wait_until(Duration::from_secs(5), || {
-            metric(&metrics.render(), "phiscrub_sink_failed_total{kind=\"transient\",sink=\"syslog\"}")
-                .is_some_and(|v| v >= 2.0)
+            metric(
+                &metrics.render(),
+                "phiscrub_sink_failed_total{kind=\"transient\",sink=\"syslog\"}",
+            )
+            .is_some_and(|v| v >= 2.0)
         })
         .await
     );

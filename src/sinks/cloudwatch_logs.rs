@@ -38,11 +38,19 @@ pub struct CloudwatchLogsSink {
 }
 
 impl CloudwatchLogsSink {
-    /// Builds the client.
+    /// Builds the client from the SDK's environment and the sink's overrides.
     pub async fn new(config: &CloudwatchLogsSinkConfig) -> Self {
         let sdk = aws::sdk_config(config.region.as_deref(), config.endpoint_url.as_deref()).await;
+        Self::with_client(aws_sdk_cloudwatchlogs::Client::new(&sdk), config)
+    }
+
+    /// A sink using a client built elsewhere (tests, custom credentials).
+    pub fn with_client(
+        client: aws_sdk_cloudwatchlogs::Client,
+        config: &CloudwatchLogsSinkConfig,
+    ) -> Self {
         Self {
-            client: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+            client,
             config: config.clone(),
             created: AtomicBool::new(false),
         }

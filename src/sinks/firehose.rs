@@ -28,12 +28,17 @@ pub struct FirehoseSink {
 }
 
 impl FirehoseSink {
-    /// Builds the client.
+    /// Builds the client from the SDK's environment and the sink's overrides.
     pub async fn new(config: &AwsStreamSinkConfig) -> Self {
         let sdk = aws::sdk_config(config.region.as_deref(), config.endpoint_url.as_deref()).await;
+        Self::with_client(aws_sdk_firehose::Client::new(&sdk), &config.delivery_stream)
+    }
+
+    /// A sink using a client built elsewhere (tests, custom credentials).
+    pub fn with_client(client: aws_sdk_firehose::Client, delivery_stream: &str) -> Self {
         Self {
-            client: aws_sdk_firehose::Client::new(&sdk),
-            stream: config.delivery_stream.clone(),
+            client,
+            stream: delivery_stream.to_owned(),
         }
     }
 
