@@ -211,6 +211,8 @@ pub enum RawSink {
 /// Options every sink has, borrowed from its section.
 #[derive(Debug, Clone, Copy)]
 pub struct RawSinkCommon<'a> {
+    /// `false` turns the sink off (e.g. the embedded default's stdout sink).
+    pub enabled: bool,
     /// Log-group globs to include (empty: every event).
     pub include_log_groups: &'a [String],
     /// Log-group globs to exclude (wins over include).
@@ -231,6 +233,10 @@ macro_rules! raw_sink {
         #[serde(deny_unknown_fields)]
         pub struct $name {
             $($(#[$fmeta])* pub $field: $ty,)*
+            /// `false` turns the sink off, e.g. the embedded default's `[sinks.out]`
+            /// when another file adds its own sinks (layers merge, they cannot delete).
+            #[serde(default = "default_true")]
+            pub enabled: bool,
             /// Only events whose log group matches one of these globs (default: all).
             #[serde(default)]
             pub include_log_groups: Vec<String>,
@@ -252,6 +258,7 @@ macro_rules! raw_sink {
             /// The shared options.
             pub fn common(&self) -> RawSinkCommon<'_> {
                 RawSinkCommon {
+                    enabled: self.enabled,
                     include_log_groups: &self.include_log_groups,
                     exclude_log_groups: &self.exclude_log_groups,
                     batch: &self.batch,

@@ -568,10 +568,10 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
 
     let mut sinks = BTreeMap::new();
     let mut delivery = BTreeMap::new();
-    if raw.sinks.is_empty() {
+    if !raw.sinks.values().any(|s| s.common().enabled) {
         p.add("sinks", "at least one sink is required");
     }
-    for (name, sink) in &raw.sinks {
+    for (name, sink) in raw.sinks.iter().filter(|(_, s)| s.common().enabled) {
         if name.is_empty()
             || !name
                 .chars()
@@ -928,6 +928,7 @@ fn syslog_config(p: &mut Problems, name: &str, s: &RawSyslogSink) -> Option<Sysl
 fn delivery_config(p: &mut Problems, name: &str, sink: &RawSink) -> DeliveryConfig {
     let k = |field: &str| format!("sinks.{name}.{field}");
     let RawSinkCommon {
+        enabled: _,
         include_log_groups,
         exclude_log_groups,
         batch,
