@@ -3,6 +3,7 @@
 //! failure).
 
 mod check_config;
+mod quarantine;
 pub mod reveal;
 mod rules;
 mod scan;
@@ -65,6 +66,8 @@ pub enum Command {
     Scrub(scrub::ScrubArgs),
     /// Decrypt the enc tokens of scrubbed lines on stdin (needs kms:Decrypt); audited.
     Reveal(ConfigArg),
+    /// Inspect quarantined records, or replay sink-rejected ones after a fix.
+    Quarantine(quarantine::QuarantineArgs),
 }
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -90,6 +93,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => rules::run(&args),
         Command::Scrub(args) => scrub::run(&args),
         Command::Reveal(args) => reveal::run(&args),
+        Command::Quarantine(args) => quarantine::run(&args),
     }
 }
 

@@ -304,12 +304,324 @@ impl Default for RawKeyCache {
 pub enum RawSink {
     /// NDJSON on standard output.
     Stdout(RawStdoutSink),
+    /// NDJSON appended to a file.
+    File(RawFileSink),
+    /// NDJSON or a JSON array POSTed to an HTTP endpoint.
+    Http(RawHttpSink),
+    /// Splunk HTTP Event Collector.
+    SplunkHec(RawSplunkHecSink),
+    /// Syslog (RFC 5424) over TLS, TCP or UDP.
+    Syslog(RawSyslogSink),
+    /// Amazon Data Firehose `PutRecordBatch`.
+    Firehose(RawFirehoseSink),
+    /// CloudWatch Logs `PutLogEvents`.
+    CloudwatchLogs(RawCloudwatchLogsSink),
 }
 
-/// `type = "stdout"`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// Options every sink has, borrowed from its section.
+#[derive(Debug, Clone, Copy)]
+pub struct RawSinkCommon<'a> {
+    /// `false` turns the sink off (e.g. the embedded default's stdout sink).
+    pub enabled: bool,
+    /// Log-group globs to include (empty: every event).
+    pub include_log_groups: &'a [String],
+    /// Log-group globs to exclude (wins over include).
+    pub exclude_log_groups: &'a [String],
+    /// Batching.
+    pub batch: &'a RawBatch,
+    /// Retry and backoff.
+    pub retry: &'a RawRetry,
+    /// The queue in front of the sink.
+    pub buffer: &'a RawBuffer,
+}
+
+/// Declares a sink section struct with the options every sink shares.
+macro_rules! raw_sink {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident : $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $field: $ty,)*
+            /// `false` turns the sink off, e.g. the embedded default's `[sinks.out]`
+            /// when another file adds its own sinks (layers merge, they cannot delete).
+            #[serde(default = "default_true")]
+            pub enabled: bool,
+            /// Only events whose log group matches one of these globs (default: all).
+            #[serde(default)]
+            pub include_log_groups: Vec<String>,
+            /// Never events whose log group matches one of these globs.
+            #[serde(default)]
+            pub exclude_log_groups: Vec<String>,
+            /// `[sinks.<name>.batch]`.
+            #[serde(default)]
+            pub batch: RawBatch,
+            /// `[sinks.<name>.retry]`.
+            #[serde(default)]
+            pub retry: RawRetry,
+            /// `[sinks.<name>.buffer]`.
+            #[serde(default)]
+            pub buffer: RawBuffer,
+        }
+
+        impl $name {
+            /// The shared options.
+            pub fn common(&self) -> RawSinkCommon<'_> {
+                RawSinkCommon {
+                    enabled: self.enabled,
+                    include_log_groups: &self.include_log_groups,
+                    exclude_log_groups: &self.exclude_log_groups,
+                    batch: &self.batch,
+                    retry: &self.retry,
+                    buffer: &self.buffer,
+                }
+            }
+        }
+    };
+}
+
+impl RawSink {
+    /// The options every sink shares.
+    pub fn common(&self) -> RawSinkCommon<'_> {
+        match self {
+            Self::Stdout(s) => s.common(),
+            Self::File(s) => s.common(),
+            Self::Http(s) => s.common(),
+            Self::SplunkHec(s) => s.common(),
+            Self::Syslog(s) => s.common(),
+            Self::Firehose(s) => s.common(),
+            Self::CloudwatchLogs(s) => s.common(),
+        }
+    }
+}
+
+raw_sink! {
+    /// `type = "stdout"`.
+    RawStdoutSink {}
+}
+
+raw_sink! {
+    /// `type = "file"`.
+    RawFileSink {
+        /// The file to append to.
+        path: PathBuf,
+    }
+}
+
+raw_sink! {
+    /// `type = "http"`.
+    RawHttpSink {
+        /// The URL to POST to.
+        endpoint: String,
+        /// `ndjson` (default) or `json_array`.
+        #[serde(default = "default_http_format")]
+        format: String,
+        /// `gzip` (default) or `none`.
+        #[serde(default = "default_compression")]
+        compression: String,
+        /// Extra request headers.
+        #[serde(default)]
+        headers: BTreeMap<String, String>,
+        /// `Authorization: Bearer <token>`.
+        #[serde(default)]
+        bearer_token: Option<SecretRef>,
+        /// Basic auth user (with `password`).
+        #[serde(default)]
+        username: Option<String>,
+        /// Basic auth password.
+        #[serde(default)]
+        password: Option<SecretRef>,
+        /// Extra CA certificates (PEM) to trust besides the system roots.
+        #[serde(default)]
+        tls_ca_file: Option<PathBuf>,
+        /// Per-request time limit.
+        #[serde(default = "default_sink_timeout_secs")]
+        timeout_secs: u64,
+    }
+}
+
+raw_sink! {
+    /// `type = "splunk_hec"`.
+    RawSplunkHecSink {
+        /// Base URL of the collector, e.g. `https://splunk:8088`.
+        endpoint: String,
+        /// The HEC token.
+        token: SecretRef,
+        /// Target index (empty: the token's default).
+        #[serde(default)]
+        index: Option<String>,
+        /// `sourcetype` (default `phiscrub`).
+        #[serde(default)]
+        sourcetype: Option<String>,
+        /// `source`; default: the event's log group.
+        #[serde(default)]
+        source: Option<String>,
+        /// `host`; default: the event's log stream.
+        #[serde(default)]
+        host: Option<String>,
+        /// Indexed fields: HEC field name → metadata name (`source`, `owner`, `log_group`,
+        /// `log_stream`, `event_id`).
+        #[serde(default)]
+        fields: BTreeMap<String, String>,
+        /// `gzip` (default) or `none`.
+        #[serde(default = "default_compression")]
+        compression: String,
+        /// Use indexer acknowledgement: delivered means acked by the indexer.
+        #[serde(default)]
+        ack: bool,
+        /// Milliseconds between ack polls.
+        #[serde(default = "default_ack_poll_ms")]
+        ack_poll_ms: u64,
+        /// Seconds to wait for an ack before sending the batch again.
+        #[serde(default = "default_ack_timeout_secs")]
+        ack_timeout_secs: u64,
+        /// Extra CA certificates (PEM) to trust besides the system roots.
+        #[serde(default)]
+        tls_ca_file: Option<PathBuf>,
+        /// Per-request time limit.
+        #[serde(default = "default_sink_timeout_secs")]
+        timeout_secs: u64,
+    }
+}
+
+raw_sink! {
+    /// `type = "syslog"`.
+    RawSyslogSink {
+        /// Receiver `host:port` (6514 for TLS).
+        address: String,
+        /// `tls` (default), `tcp` or `udp`.
+        #[serde(default = "default_syslog_transport")]
+        transport: String,
+        /// CA certificates (PEM) that sign the receiver's certificate; default: system roots.
+        #[serde(default)]
+        tls_ca_file: Option<PathBuf>,
+        /// Client certificate chain (PEM), for receivers that authenticate senders.
+        #[serde(default)]
+        tls_client_cert_file: Option<PathBuf>,
+        /// Client private key (PEM).
+        #[serde(default)]
+        tls_client_key_file: Option<PathBuf>,
+        /// Name to verify in the receiver's certificate; default: the host of `address`.
+        #[serde(default)]
+        tls_server_name: Option<String>,
+        /// Facility name (`user`, `local0`…`local7`, …); default `local0`.
+        #[serde(default = "default_syslog_facility")]
+        facility: String,
+        /// Severity name (`emerg`…`debug`); default `info`.
+        #[serde(default = "default_syslog_severity")]
+        severity: String,
+        /// APP-NAME; default `phiscrub`.
+        #[serde(default = "default_app_name")]
+        app_name: String,
+        /// HOSTNAME; default: this machine's host name.
+        #[serde(default)]
+        hostname: Option<String>,
+    }
+}
+
+raw_sink! {
+    /// `type = "firehose"`.
+    RawFirehoseSink {
+        /// The delivery stream name.
+        delivery_stream: String,
+        /// AWS region (default: the SDK's environment).
+        #[serde(default)]
+        region: Option<String>,
+        /// Endpoint override (tests, VPC endpoints); default: the SDK's environment.
+        #[serde(default)]
+        endpoint_url: Option<String>,
+    }
+}
+
+raw_sink! {
+    /// `type = "cloudwatch_logs"`.
+    RawCloudwatchLogsSink {
+        /// Target log group.
+        log_group: String,
+        /// Target log stream.
+        log_stream: String,
+        /// Create the group and stream when missing.
+        #[serde(default = "default_true")]
+        create_missing: bool,
+        /// AWS region (default: the SDK's environment).
+        #[serde(default)]
+        region: Option<String>,
+        /// Endpoint override (tests, VPC endpoints); default: the SDK's environment.
+        #[serde(default)]
+        endpoint_url: Option<String>,
+    }
+}
+
+/// `[sinks.<name>.batch]`: a batch is sent when any bound is reached.
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct RawStdoutSink {}
+pub struct RawBatch {
+    /// Events per batch (the protocol's limit applies too).
+    #[serde(default = "default_batch_events")]
+    pub max_events: usize,
+    /// Stored bytes per batch (the protocol's limit applies too).
+    #[serde(default = "default_batch_bytes")]
+    pub max_bytes: usize,
+    /// Milliseconds the oldest event may wait for a fuller batch.
+    #[serde(default = "default_batch_age_ms")]
+    pub max_age_ms: u64,
+}
+
+impl Default for RawBatch {
+    fn default() -> Self {
+        Self {
+            max_events: default_batch_events(),
+            max_bytes: default_batch_bytes(),
+            max_age_ms: default_batch_age_ms(),
+        }
+    }
+}
+
+/// `[sinks.<name>.retry]`: exponential backoff with full jitter, capped.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    /// First backoff ceiling, in milliseconds.
+    #[serde(default = "default_initial_backoff_ms")]
+    pub initial_backoff_ms: u64,
+    /// Largest backoff, in milliseconds.
+    #[serde(default = "default_max_backoff_ms")]
+    pub max_backoff_ms: u64,
+}
+
+impl Default for RawRetry {
+    fn default() -> Self {
+        Self {
+            initial_backoff_ms: default_initial_backoff_ms(),
+            max_backoff_ms: default_max_backoff_ms(),
+        }
+    }
+}
+
+/// `[sinks.<name>.buffer]`: the queue in front of the sink.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBuffer {
+    /// `disk` (default, under `state_dir/queues/<sink>`) or `memory`.
+    #[serde(default = "default_buffer_type", rename = "type")]
+    pub kind: String,
+    /// Bound in bytes; a full queue is backpressure (503 upstream).
+    #[serde(default = "default_buffer_bytes")]
+    pub max_bytes: u64,
+    /// `per_request` (default: fsync before the upstream is answered) or `none`.
+    #[serde(default = "default_fsync")]
+    pub fsync: String,
+}
+
+impl Default for RawBuffer {
+    fn default() -> Self {
+        Self {
+            kind: default_buffer_type(),
+            max_bytes: default_buffer_bytes(),
+            fsync: default_fsync(),
+        }
+    }
+}
 
 /// `[quarantine]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -318,12 +630,16 @@ pub struct RawQuarantine {
     /// Upper bound on quarantine size on disk, in bytes.
     #[serde(default = "default_quarantine_max_bytes")]
     pub max_bytes: u64,
+    /// Folder of the store; default `state_dir/quarantine`.
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
 }
 
 impl Default for RawQuarantine {
     fn default() -> Self {
         Self {
             max_bytes: default_quarantine_max_bytes(),
+            dir: None,
         }
     }
 }
@@ -378,4 +694,58 @@ fn default_cache_refresh_at() -> f64 {
 }
 fn default_quarantine_max_bytes() -> u64 {
     1024 * 1024 * 1024
+}
+fn default_http_format() -> String {
+    "ndjson".to_owned()
+}
+fn default_compression() -> String {
+    "gzip".to_owned()
+}
+fn default_sink_timeout_secs() -> u64 {
+    30
+}
+fn default_ack_poll_ms() -> u64 {
+    1000
+}
+fn default_ack_timeout_secs() -> u64 {
+    300
+}
+fn default_syslog_transport() -> String {
+    "tls".to_owned()
+}
+fn default_syslog_facility() -> String {
+    "local0".to_owned()
+}
+fn default_syslog_severity() -> String {
+    "info".to_owned()
+}
+fn default_app_name() -> String {
+    "phiscrub".to_owned()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_batch_events() -> usize {
+    500
+}
+fn default_batch_bytes() -> usize {
+    1024 * 1024
+}
+fn default_batch_age_ms() -> u64 {
+    1000
+}
+fn default_initial_backoff_ms() -> u64 {
+    100
+}
+fn default_max_backoff_ms() -> u64 {
+    60_000
+}
+fn default_buffer_type() -> String {
+    "disk".to_owned()
+}
+fn default_buffer_bytes() -> u64 {
+    256 * 1024 * 1024
+}
+fn default_fsync() -> String {
+    "per_request".to_owned()
 }

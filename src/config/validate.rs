@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::raw::{RawConfig, RawSink};
+use super::raw::{RawSinkCommon, RawSyslogSink};
 use super::secret::SecretRef;
 use crate::detect::{DetectConfig, DetectFields, EngineChoice, PhiType};
 
@@ -55,6 +56,10 @@ pub struct Config {
     pub keys: KeysConfig,
     /// Sinks by name.
     pub sinks: BTreeMap<String, SinkConfig>,
+    /// Routing, batch, retry and buffer options by sink name (same keys as `sinks`).
+    pub delivery: BTreeMap<String, DeliveryConfig>,
+    /// The quarantine store.
+    pub quarantine: QuarantineConfig,
 }
 
 /// Validated `[server]`.
@@ -215,11 +220,250 @@ pub struct KeyCacheConfig {
 /// Most encryptions under one data key with random 96-bit nonces (NIST SP 800-38D §8.3).
 pub const MAX_USES_PER_DATA_KEY: u64 = 1 << 32;
 
-/// A validated sink.
+/// A validated sink: its protocol and the protocol's options. The options every sink
+/// shares (routing, batch, retry, buffer) are in [`Config::delivery`] under the same name.
 #[derive(Debug, Clone)]
 pub enum SinkConfig {
     /// NDJSON on standard output.
     Stdout,
+    /// NDJSON appended to a file.
+    File {
+        /// The file.
+        path: PathBuf,
+    },
+    /// HTTP POST.
+    Http(HttpSinkConfig),
+    /// Splunk HEC.
+    SplunkHec(SplunkHecSinkConfig),
+    /// Syslog.
+    Syslog(SyslogSinkConfig),
+    /// Firehose PutRecordBatch.
+    Firehose(AwsStreamSinkConfig),
+    /// CloudWatch Logs PutLogEvents.
+    CloudwatchLogs(CloudwatchLogsSinkConfig),
+}
+
+/// Body shape of the `http` sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpFormat {
+    /// One JSON object per line.
+    Ndjson,
+    /// One JSON array of objects.
+    JsonArray,
+}
+
+/// Authorization of the `http` sink.
+#[derive(Debug, Clone)]
+pub enum HttpAuth {
+    /// None.
+    None,
+    /// `Authorization: Bearer <token>`.
+    Bearer(SecretRef),
+    /// `Authorization: Basic …`.
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: SecretRef,
+    },
+}
+
+/// Validated `type = "http"`.
+#[derive(Debug, Clone)]
+pub struct HttpSinkConfig {
+    /// URL (http or https).
+    pub endpoint: String,
+    /// Body shape.
+    pub format: HttpFormat,
+    /// gzip the body.
+    pub gzip: bool,
+    /// Extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Authorization.
+    pub auth: HttpAuth,
+    /// Extra CA file.
+    pub tls_ca_file: Option<PathBuf>,
+    /// Per-request time limit.
+    pub timeout: Duration,
+}
+
+/// Event metadata a sink can map into its own fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetaField {
+    /// The phiscrub source.
+    Source,
+    /// The AWS account.
+    Owner,
+    /// The log group.
+    LogGroup,
+    /// The log stream.
+    LogStream,
+    /// The event id.
+    EventId,
+}
+
+impl std::str::FromStr for MetaField {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "source" => Self::Source,
+            "owner" => Self::Owner,
+            "log_group" => Self::LogGroup,
+            "log_stream" => Self::LogStream,
+            "event_id" => Self::EventId,
+            other => {
+                return Err(format!(
+                    "unknown metadata `{other}` (expected source, owner, log_group, log_stream or event_id)"
+                ));
+            }
+        })
+    }
+}
+
+impl MetaField {
+    /// The value of this field in `meta`, if present.
+    pub fn get(self, meta: &crate::event::EventMeta) -> Option<&str> {
+        match self {
+            Self::Source => Some(meta.source.as_str()),
+            Self::Owner => meta.owner.as_deref(),
+            Self::LogGroup => meta.log_group.as_deref(),
+            Self::LogStream => meta.log_stream.as_deref(),
+            Self::EventId => meta.event_id.as_deref(),
+        }
+    }
+}
+
+/// Validated `type = "splunk_hec"`.
+#[derive(Debug, Clone)]
+pub struct SplunkHecSinkConfig {
+    /// Base URL (scheme, host, port).
+    pub endpoint: String,
+    /// HEC token.
+    pub token: SecretRef,
+    /// Index, if set.
+    pub index: Option<String>,
+    /// Sourcetype.
+    pub sourcetype: String,
+    /// Fixed `source`, else the log group.
+    pub source: Option<String>,
+    /// Fixed `host`, else the log stream.
+    pub host: Option<String>,
+    /// Indexed fields from metadata.
+    pub fields: Vec<(String, MetaField)>,
+    /// gzip the body.
+    pub gzip: bool,
+    /// Indexer acknowledgement: poll interval and give-up time, when on.
+    pub ack: Option<(Duration, Duration)>,
+    /// Extra CA file.
+    pub tls_ca_file: Option<PathBuf>,
+    /// Per-request time limit.
+    pub timeout: Duration,
+}
+
+/// Syslog transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyslogTransport {
+    /// RFC 5425 TLS with octet counting.
+    Tls,
+    /// Plain TCP with octet counting (RFC 6587).
+    Tcp,
+    /// One datagram per message (RFC 5426).
+    Udp,
+}
+
+/// Validated `type = "syslog"`.
+#[derive(Debug, Clone)]
+pub struct SyslogSinkConfig {
+    /// Receiver host.
+    pub host: String,
+    /// Receiver port.
+    pub port: u16,
+    /// Transport.
+    pub transport: SyslogTransport,
+    /// CA file for the receiver's certificate; `None`: system roots.
+    pub tls_ca_file: Option<PathBuf>,
+    /// Client certificate and key files.
+    pub tls_client_cert: Option<(PathBuf, PathBuf)>,
+    /// Name verified in the receiver's certificate.
+    pub tls_server_name: String,
+    /// Facility number (0–23).
+    pub facility: u8,
+    /// Severity number (0–7).
+    pub severity: u8,
+    /// APP-NAME.
+    pub app_name: String,
+    /// HOSTNAME, if fixed.
+    pub hostname: Option<String>,
+}
+
+/// Validated `type = "firehose"`.
+#[derive(Debug, Clone)]
+pub struct AwsStreamSinkConfig {
+    /// Delivery stream.
+    pub delivery_stream: String,
+    /// Region override.
+    pub region: Option<String>,
+    /// Endpoint override.
+    pub endpoint_url: Option<String>,
+}
+
+/// Validated `type = "cloudwatch_logs"`.
+#[derive(Debug, Clone)]
+pub struct CloudwatchLogsSinkConfig {
+    /// Log group.
+    pub log_group: String,
+    /// Log stream.
+    pub log_stream: String,
+    /// Create missing group/stream.
+    pub create_missing: bool,
+    /// Region override.
+    pub region: Option<String>,
+    /// Endpoint override.
+    pub endpoint_url: Option<String>,
+}
+
+/// Where a sink's queue lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BufferKind {
+    /// `state_dir/queues/<sink>.redb`.
+    Disk,
+    /// In memory, lost on exit.
+    Memory,
+}
+
+/// The options every sink shares.
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    /// Log-group globs to include (empty: all).
+    pub include_log_groups: Vec<String>,
+    /// Log-group globs to exclude.
+    pub exclude_log_groups: Vec<String>,
+    /// Events per batch.
+    pub batch_max_events: usize,
+    /// Bytes per batch.
+    pub batch_max_bytes: usize,
+    /// How long the oldest event waits for a fuller batch.
+    pub batch_max_age: Duration,
+    /// First backoff ceiling.
+    pub initial_backoff: Duration,
+    /// Backoff cap.
+    pub max_backoff: Duration,
+    /// Queue kind.
+    pub buffer: BufferKind,
+    /// Queue bound in bytes.
+    pub buffer_max_bytes: u64,
+    /// Commit policy of a disk queue.
+    pub fsync: crate::queue::FsyncPolicy,
+}
+
+/// Validated `[quarantine]`.
+#[derive(Debug, Clone)]
+pub struct QuarantineConfig {
+    /// Folder of the store.
+    pub dir: PathBuf,
+    /// Bound in bytes.
+    pub max_bytes: u64,
 }
 
 /// Collects problems while walking the config.
@@ -514,10 +758,11 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
     };
 
     let mut sinks = BTreeMap::new();
-    if raw.sinks.is_empty() {
+    let mut delivery = BTreeMap::new();
+    if !raw.sinks.values().any(|s| s.common().enabled) {
         p.add("sinks", "at least one sink is required");
     }
-    for (name, sink) in &raw.sinks {
+    for (name, sink) in raw.sinks.iter().filter(|(_, s)| s.common().enabled) {
         if name.is_empty()
             || !name
                 .chars()
@@ -528,11 +773,22 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
                 "sink names may only hold letters, digits, `_` and `-`",
             );
         }
-        let built = match sink {
-            RawSink::Stdout(_) => SinkConfig::Stdout,
-        };
-        sinks.insert(name.clone(), built);
+        if let Some(built) = sink_config(&mut p, name, sink) {
+            sinks.insert(name.clone(), built);
+        }
+        delivery.insert(name.clone(), delivery_config(&mut p, name, sink));
     }
+    if raw.quarantine.max_bytes == 0 {
+        p.add("quarantine.max_bytes", "must be greater than 0");
+    }
+    let quarantine = QuarantineConfig {
+        dir: raw
+            .quarantine
+            .dir
+            .clone()
+            .unwrap_or_else(|| raw.state_dir.join("quarantine")),
+        max_bytes: raw.quarantine.max_bytes,
+    };
 
     if !p.0.is_empty() {
         return Err(p.0);
@@ -587,12 +843,366 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
                 cache,
             },
             sinks,
+            delivery,
+            quarantine,
             raw,
         }),
         _ => Err(vec![ConfigProblem {
             key: "config".to_owned(),
             problem: "internal: a required value was missing without a recorded problem".to_owned(),
         }]),
+    }
+}
+
+fn url(p: &mut Problems, key: &str, value: &str) -> Option<String> {
+    match reqwest::Url::parse(value) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            Some(value.to_owned())
+        }
+        _ => {
+            p.add(key, format!("`{value}` is not an http(s) URL"));
+            None
+        }
+    }
+}
+
+fn compression(p: &mut Problems, key: &str, value: &str) -> bool {
+    match value {
+        "gzip" => true,
+        "none" => false,
+        other => {
+            p.add(
+                key,
+                format!("unknown compression `{other}` (expected gzip or none)"),
+            );
+            false
+        }
+    }
+}
+
+fn required(p: &mut Problems, key: &str, value: &str) {
+    if value.trim().is_empty() {
+        p.add(key, "must not be empty");
+    }
+}
+
+fn sink_config(p: &mut Problems, name: &str, sink: &RawSink) -> Option<SinkConfig> {
+    let k = |field: &str| format!("sinks.{name}.{field}");
+    Some(match sink {
+        RawSink::Stdout(_) => SinkConfig::Stdout,
+        RawSink::File(f) => {
+            if f.path.as_os_str().is_empty() {
+                p.add(k("path"), "must not be empty");
+            }
+            SinkConfig::File {
+                path: f.path.clone(),
+            }
+        }
+        RawSink::Http(h) => {
+            let endpoint = url(p, &k("endpoint"), &h.endpoint);
+            let format = match h.format.as_str() {
+                "ndjson" => HttpFormat::Ndjson,
+                "json_array" => HttpFormat::JsonArray,
+                other => {
+                    p.add(
+                        k("format"),
+                        format!("unknown format `{other}` (expected ndjson or json_array)"),
+                    );
+                    HttpFormat::Ndjson
+                }
+            };
+            let gzip = compression(p, &k("compression"), &h.compression);
+            let auth = match (&h.bearer_token, &h.username, &h.password) {
+                (None, None, None) => HttpAuth::None,
+                (Some(token), None, None) => {
+                    p.secret(&k("bearer_token"), token);
+                    HttpAuth::Bearer(token.clone())
+                }
+                (None, Some(user), Some(password)) => {
+                    p.secret(&k("password"), password);
+                    HttpAuth::Basic {
+                        username: user.clone(),
+                        password: password.clone(),
+                    }
+                }
+                _ => {
+                    p.add(
+                        k("bearer_token"),
+                        "give either bearer_token, or username and password",
+                    );
+                    HttpAuth::None
+                }
+            };
+            for header in h.headers.keys() {
+                if reqwest::header::HeaderName::from_bytes(header.as_bytes()).is_err() {
+                    p.add(k(&format!("headers.{header}")), "not a valid header name");
+                }
+            }
+            if h.timeout_secs == 0 {
+                p.add(k("timeout_secs"), "must be greater than 0");
+            }
+            SinkConfig::Http(HttpSinkConfig {
+                endpoint: endpoint?,
+                format,
+                gzip,
+                headers: h
+                    .headers
+                    .iter()
+                    .map(|(a, b)| (a.clone(), b.clone()))
+                    .collect(),
+                auth,
+                tls_ca_file: h.tls_ca_file.clone(),
+                timeout: Duration::from_secs(h.timeout_secs),
+            })
+        }
+        RawSink::SplunkHec(h) => {
+            let endpoint = url(p, &k("endpoint"), &h.endpoint);
+            p.secret(&k("token"), &h.token);
+            let gzip = compression(p, &k("compression"), &h.compression);
+            let mut fields = Vec::new();
+            for (field, meta) in &h.fields {
+                if let Some(m) = p.parsed::<MetaField, _>(&k(&format!("fields.{field}")), meta) {
+                    fields.push((field.clone(), m));
+                }
+            }
+            if h.ack && (h.ack_poll_ms == 0 || h.ack_timeout_secs == 0) {
+                p.add(
+                    k("ack_poll_ms"),
+                    "ack_poll_ms and ack_timeout_secs must be greater than 0",
+                );
+            }
+            if h.timeout_secs == 0 {
+                p.add(k("timeout_secs"), "must be greater than 0");
+            }
+            SinkConfig::SplunkHec(SplunkHecSinkConfig {
+                endpoint: endpoint?.trim_end_matches('/').to_owned(),
+                token: h.token.clone(),
+                index: h.index.clone().filter(|i| !i.is_empty()),
+                sourcetype: h
+                    .sourcetype
+                    .clone()
+                    .unwrap_or_else(|| "phiscrub".to_owned()),
+                source: h.source.clone(),
+                host: h.host.clone(),
+                fields,
+                gzip,
+                ack: h.ack.then(|| {
+                    (
+                        Duration::from_millis(h.ack_poll_ms),
+                        Duration::from_secs(h.ack_timeout_secs),
+                    )
+                }),
+                tls_ca_file: h.tls_ca_file.clone(),
+                timeout: Duration::from_secs(h.timeout_secs),
+            })
+        }
+        RawSink::Syslog(s) => SinkConfig::Syslog(syslog_config(p, name, s)?),
+        RawSink::Firehose(f) => {
+            required(p, &k("delivery_stream"), &f.delivery_stream);
+            if let Some(e) = &f.endpoint_url {
+                url(p, &k("endpoint_url"), e);
+            }
+            SinkConfig::Firehose(AwsStreamSinkConfig {
+                delivery_stream: f.delivery_stream.clone(),
+                region: f.region.clone(),
+                endpoint_url: f.endpoint_url.clone(),
+            })
+        }
+        RawSink::CloudwatchLogs(c) => {
+            required(p, &k("log_group"), &c.log_group);
+            required(p, &k("log_stream"), &c.log_stream);
+            if c.log_stream.contains(':') || c.log_stream.contains('*') {
+                p.add(k("log_stream"), "must not contain `:` or `*`");
+            }
+            if let Some(e) = &c.endpoint_url {
+                url(p, &k("endpoint_url"), e);
+            }
+            SinkConfig::CloudwatchLogs(CloudwatchLogsSinkConfig {
+                log_group: c.log_group.clone(),
+                log_stream: c.log_stream.clone(),
+                create_missing: c.create_missing,
+                region: c.region.clone(),
+                endpoint_url: c.endpoint_url.clone(),
+            })
+        }
+    })
+}
+
+const FACILITIES: [&str; 24] = [
+    "kern",
+    "user",
+    "mail",
+    "daemon",
+    "auth",
+    "syslog",
+    "lpr",
+    "news",
+    "uucp",
+    "cron",
+    "authpriv",
+    "ftp",
+    "ntp",
+    "security",
+    "console",
+    "solaris-cron",
+    "local0",
+    "local1",
+    "local2",
+    "local3",
+    "local4",
+    "local5",
+    "local6",
+    "local7",
+];
+const SEVERITIES: [&str; 8] = [
+    "emerg", "alert", "crit", "err", "warning", "notice", "info", "debug",
+];
+
+fn syslog_config(p: &mut Problems, name: &str, s: &RawSyslogSink) -> Option<SyslogSinkConfig> {
+    let k = |field: &str| format!("sinks.{name}.{field}");
+    let (host, port) = match s.address.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() => match port.parse::<u16>() {
+            Ok(port) if port != 0 => (host.trim_matches(['[', ']']).to_owned(), port),
+            _ => {
+                p.add(k("address"), "the port must be 1–65535");
+                return None;
+            }
+        },
+        _ => {
+            p.add(k("address"), format!("`{}` is not host:port", s.address));
+            return None;
+        }
+    };
+    let transport = match s.transport.as_str() {
+        "tls" => SyslogTransport::Tls,
+        "tcp" => SyslogTransport::Tcp,
+        "udp" => SyslogTransport::Udp,
+        other => {
+            p.add(
+                k("transport"),
+                format!("unknown transport `{other}` (expected tls, tcp or udp)"),
+            );
+            SyslogTransport::Tls
+        }
+    };
+    let tls_client_cert = match (&s.tls_client_cert_file, &s.tls_client_key_file) {
+        (Some(c), Some(k)) => Some((c.clone(), k.clone())),
+        (None, None) => None,
+        _ => {
+            p.add(
+                k("tls_client_cert_file"),
+                "tls_client_cert_file and tls_client_key_file go together",
+            );
+            None
+        }
+    };
+    let facility = FACILITIES.iter().position(|f| *f == s.facility);
+    if facility.is_none() {
+        p.add(k("facility"), format!("unknown facility `{}`", s.facility));
+    }
+    let severity = SEVERITIES.iter().position(|f| *f == s.severity);
+    if severity.is_none() {
+        p.add(k("severity"), format!("unknown severity `{}`", s.severity));
+    }
+    let printable = |v: &str, max: usize| {
+        !v.is_empty() && v.len() <= max && v.bytes().all(|b| (33..=126).contains(&b))
+    };
+    if !printable(&s.app_name, 48) {
+        p.add(
+            k("app_name"),
+            "must be 1–48 printable ASCII characters without spaces",
+        );
+    }
+    if let Some(h) = &s.hostname {
+        if !printable(h, 255) {
+            p.add(
+                k("hostname"),
+                "must be 1–255 printable ASCII characters without spaces",
+            );
+        }
+    }
+    Some(SyslogSinkConfig {
+        tls_server_name: s.tls_server_name.clone().unwrap_or_else(|| host.clone()),
+        host,
+        port,
+        transport,
+        tls_ca_file: s.tls_ca_file.clone(),
+        tls_client_cert,
+        facility: u8::try_from(facility.unwrap_or(16)).unwrap_or(16),
+        severity: u8::try_from(severity.unwrap_or(6)).unwrap_or(6),
+        app_name: s.app_name.clone(),
+        hostname: s.hostname.clone(),
+    })
+}
+
+fn delivery_config(p: &mut Problems, name: &str, sink: &RawSink) -> DeliveryConfig {
+    let k = |field: &str| format!("sinks.{name}.{field}");
+    let RawSinkCommon {
+        enabled: _,
+        include_log_groups,
+        exclude_log_groups,
+        batch,
+        retry,
+        buffer,
+    } = sink.common();
+    for (field, globs) in [
+        ("include_log_groups", include_log_groups),
+        ("exclude_log_groups", exclude_log_groups),
+    ] {
+        for (i, glob) in globs.iter().enumerate() {
+            if let Err(err) = globset::Glob::new(glob) {
+                p.add(k(&format!("{field}[{i}]")), err.to_string());
+            }
+        }
+    }
+    if batch.max_events == 0 {
+        p.add(k("batch.max_events"), "must be greater than 0");
+    }
+    if batch.max_bytes == 0 {
+        p.add(k("batch.max_bytes"), "must be greater than 0");
+    }
+    if retry.initial_backoff_ms == 0 || retry.max_backoff_ms < retry.initial_backoff_ms {
+        p.add(
+            k("retry.max_backoff_ms"),
+            "need 0 < initial_backoff_ms <= max_backoff_ms",
+        );
+    }
+    let kind = match buffer.kind.as_str() {
+        "disk" => BufferKind::Disk,
+        "memory" => BufferKind::Memory,
+        other => {
+            p.add(
+                k("buffer.type"),
+                format!("unknown buffer `{other}` (expected disk or memory)"),
+            );
+            BufferKind::Disk
+        }
+    };
+    if buffer.max_bytes == 0 {
+        p.add(k("buffer.max_bytes"), "must be greater than 0");
+    }
+    let fsync = match buffer.fsync.as_str() {
+        "per_request" => crate::queue::FsyncPolicy::PerRequest,
+        "none" => crate::queue::FsyncPolicy::None,
+        other => {
+            p.add(
+                k("buffer.fsync"),
+                format!("unknown fsync policy `{other}` (expected per_request or none)"),
+            );
+            crate::queue::FsyncPolicy::PerRequest
+        }
+    };
+    DeliveryConfig {
+        include_log_groups: include_log_groups.to_vec(),
+        exclude_log_groups: exclude_log_groups.to_vec(),
+        batch_max_events: batch.max_events,
+        batch_max_bytes: batch.max_bytes,
+        batch_max_age: Duration::from_millis(batch.max_age_ms),
+        initial_backoff: Duration::from_millis(retry.initial_backoff_ms),
+        max_backoff: Duration::from_millis(retry.max_backoff_ms.max(1)),
+        buffer: kind,
+        buffer_max_bytes: buffer.max_bytes,
+        fsync,
     }
 }
 
@@ -735,5 +1345,96 @@ mod tests {
         let mut raw = default_raw();
         raw.sinks.clear();
         assert_eq!(keys(&validate(raw).unwrap_err()), ["sinks"]);
+    }
+
+    fn with_sink(toml_text: &str) -> Result<Config, Vec<ConfigProblem>> {
+        let mut raw = default_raw();
+        let sinks: BTreeMap<String, RawSink> = toml::from_str(toml_text).unwrap();
+        raw.sinks = sinks;
+        validate(raw)
+    }
+
+    #[test]
+    fn every_sink_type_validates() {
+        let config = with_sink(
+            r#"
+            [f]
+            type = "file"
+            path = "/tmp/out.ndjson"
+            [h]
+            type = "http"
+            endpoint = "https://siem.example/ingest"
+            bearer_token = "env:TOKEN"
+            include_log_groups = ["/aws/lambda/*"]
+            [h.batch]
+            max_events = 10
+            [s]
+            type = "splunk_hec"
+            endpoint = "https://splunk.example:8088/"
+            token = "env:HEC"
+            ack = true
+            fields = { group = "log_group" }
+            [y]
+            type = "syslog"
+            address = "logs.example:6514"
+            [fh]
+            type = "firehose"
+            delivery_stream = "to-siem"
+            [cw]
+            type = "cloudwatch_logs"
+            log_group = "/phiscrub/clean"
+            log_stream = "a"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.sinks.len(), 6);
+        assert_eq!(config.delivery["h"].batch_max_events, 10);
+        let SinkConfig::SplunkHec(hec) = &config.sinks["s"] else {
+            panic!("not hec")
+        };
+        assert_eq!(hec.endpoint, "https://splunk.example:8088");
+        assert_eq!(hec.fields, vec![("group".to_owned(), MetaField::LogGroup)]);
+        let SinkConfig::Syslog(sys) = &config.sinks["y"] else {
+            panic!("not syslog")
+        };
+        assert_eq!((sys.port, sys.facility, sys.severity), (6514, 16, 6));
+        assert_eq!(sys.tls_server_name, "logs.example");
+    }
+
+    #[test]
+    fn sink_problems_name_their_keys() {
+        let problems = with_sink(
+            r#"
+            [h]
+            type = "http"
+            endpoint = "ftp://x"
+            format = "xml"
+            include_log_groups = ["a[b"]
+            [h.buffer]
+            fsync = "sometimes"
+            [y]
+            type = "syslog"
+            address = "nohost"
+            "#,
+        )
+        .unwrap_err();
+        let keys = keys(&problems);
+        for expected in [
+            "sinks.h.endpoint",
+            "sinks.h.format",
+            "sinks.h.include_log_groups[0]",
+            "sinks.h.buffer.fsync",
+            "sinks.y.address",
+        ] {
+            assert!(keys.contains(&expected), "{expected} missing from {keys:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_sink_fields_are_rejected() {
+        let err = toml::from_str::<BTreeMap<String, RawSink>>(
+            "[h]\ntype = \"http\"\nendpoint = \"http://x\"\nendpiont = \"y\"\n",
+        );
+        assert!(err.is_err());
     }
 }

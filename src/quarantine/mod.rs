@@ -1,10 +1,16 @@
 //! The quarantine contract: records that cannot be decoded, scanned, transformed, encrypted
 //! or delivered go here, never forwarded in the clear.
 //!
-//! The store behind it is encrypted at rest; reasons are a closed set so they can be
-//! metric labels.
+//! The store behind it ([`store::QuarantineStore`]) is encrypted at rest with a key from
+//! an [`key::AtRestKey`]; reasons are a closed set so they can be metric labels.
+
+pub mod key;
+pub mod store;
 
 use crate::event::EventMeta;
+
+pub use key::{AtRestKey, KeyFile};
+pub use store::{QuarantineEntry, QuarantineStore};
 
 /// Why a record was quarantined. A closed set: these are metric label values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -20,6 +26,21 @@ pub enum QuarantineReason {
     ActionFailed,
     /// A sink rejected the event permanently.
     SinkRejected,
+}
+
+impl std::str::FromStr for QuarantineReason {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "decode_failed" => Self::DecodeFailed,
+            "oversize" => Self::Oversize,
+            "scan_failed" => Self::ScanFailed,
+            "action_failed" => Self::ActionFailed,
+            "sink_rejected" => Self::SinkRejected,
+            other => return Err(format!("unknown quarantine reason `{other}`")),
+        })
+    }
 }
 
 impl QuarantineReason {
