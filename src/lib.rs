@@ -6,6 +6,7 @@ pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod decode;
 pub mod detect;
 pub mod event;
 pub mod pipeline;
