@@ -18,7 +18,7 @@ pub const STANDARD: GeneralPurpose = base64::engine::general_purpose::STANDARD;
 
 /// Decodes `text` into `out` (cleared first). `max_bytes` bounds the decoded size and is
 /// checked before any work, from the encoded length.
-pub fn decode_into(text: &str, max_bytes: usize, out: &mut Vec<u8>) -> Result<(), DecodeError> {
+pub fn decode_into(text: &[u8], max_bytes: usize, out: &mut Vec<u8>) -> Result<(), DecodeError> {
     out.clear();
     let estimated = text.len() / 4 * 3 + 3;
     if estimated > max_bytes.saturating_add(3) {
@@ -27,7 +27,7 @@ pub fn decode_into(text: &str, max_bytes: usize, out: &mut Vec<u8>) -> Result<()
             limit: max_bytes,
         });
     }
-    LENIENT.decode_vec(text.as_bytes(), out).map_err(|err| {
+    LENIENT.decode_vec(text, out).map_err(|err| {
         let offset = match err {
             base64::DecodeError::InvalidByte(offset, _)
             | base64::DecodeError::InvalidLastSymbol(offset, _) => offset,
@@ -57,22 +57,22 @@ mod tests {
     #[test]
     fn padding_is_optional() {
         let mut out = Vec::new();
-        decode_into("aGVsbG8=", 100, &mut out).unwrap();
+        decode_into(b"aGVsbG8=", 100, &mut out).unwrap();
         assert_eq!(out, b"hello");
-        decode_into("aGVsbG8", 100, &mut out).unwrap();
+        decode_into(b"aGVsbG8", 100, &mut out).unwrap();
         assert_eq!(out, b"hello");
     }
 
     #[test]
     fn bad_symbol_reports_its_offset_not_the_input() {
-        let err = decode_into("aGV$bG8=", 100, &mut Vec::new()).unwrap_err();
+        let err = decode_into(b"aGV$bG8=", 100, &mut Vec::new()).unwrap_err();
         assert_eq!(err, DecodeError::Base64 { offset: 3 });
     }
 
     #[test]
     fn oversize_is_refused_before_decoding() {
         let text = "A".repeat(4000);
-        let err = decode_into(&text, 1000, &mut Vec::new()).unwrap_err();
+        let err = decode_into(text.as_bytes(), 1000, &mut Vec::new()).unwrap_err();
         assert!(matches!(err, DecodeError::TooLarge { what: "record", .. }));
     }
 }

@@ -234,7 +234,7 @@ pub fn events_from_payload_with(
     } else if trimmed.starts_with(b"{") {
         if let Ok(envelope) = serde_json::from_slice::<LambdaEnvelope>(trimmed) {
             base64::decode_into(
-                &envelope.awslogs.data,
+                envelope.awslogs.data.as_bytes(),
                 limits.max_decompressed_request_bytes,
                 &mut decoded,
             )?;
@@ -243,8 +243,7 @@ pub fn events_from_payload_with(
             trimmed
         }
     } else {
-        let text = std::str::from_utf8(trimmed).map_err(|_| DecodeError::NotText)?;
-        base64::decode_into(text, limits.max_decompressed_request_bytes, &mut decoded)?;
+        base64::decode_into(trimmed, limits.max_decompressed_request_bytes, &mut decoded)?;
         &decoded
     };
     let mut json = Vec::new();

@@ -194,7 +194,7 @@ pub struct RecordScratch {
 
 /// Decodes one record's base64 `data`, appending its events to `out`.
 pub fn decode_record(
-    data: &str,
+    data: &[u8],
     format: RecordFormat,
     limits: &DecodeLimits,
     budget: &DecodeBudget,
@@ -365,7 +365,7 @@ pub fn events_from_document(
     let mut found = DocumentEvents::default();
     for (index, record) in parsed.records.iter().enumerate() {
         match decode_record(
-            &record.data,
+            record.data.as_bytes(),
             format,
             limits,
             &budget,
@@ -404,7 +404,7 @@ mod tests {
         let mut out = Vec::new();
         let base = EventMeta::default();
         decode_record(
-            &base64::encode(raw),
+            base64::encode(raw).as_bytes(),
             format,
             &limits,
             &budget,
@@ -470,7 +470,7 @@ mod tests {
         let mut out = Vec::new();
         assert!(
             decode_record(
-                &data,
+                data.as_bytes(),
                 RecordFormat::Lines,
                 &limits,
                 &budget,
@@ -481,7 +481,7 @@ mod tests {
             .is_ok()
         );
         let err = decode_record(
-            &data,
+            data.as_bytes(),
             RecordFormat::Lines,
             &limits,
             &budget,
