@@ -12,4 +12,5 @@ pub mod event;
 pub mod pipeline;
 pub mod quarantine;
 pub mod shutdown;
+pub mod sources;
 pub mod telemetry;

@@ -42,3 +42,5 @@ pub mod workers;
 pub use memory::MemoryDeliver;
 pub use stage::{ScrubStage, StageError, StageFactory};
 pub use workers::{PoolError, WorkerPool, WorkerState};
+pub mod context;
+pub use context::{Pipeline, scrub_drain};

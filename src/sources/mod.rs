@@ -1,0 +1,35 @@
+//! How logs reach phiscrub: the Firehose HTTP endpoint, the Firehose transformation (over
+//! HTTP and as a Lambda custom runtime), `POST /v1/logs` for sidecars, and stdin.
+//!
+//! Every source decodes into [`crate::event::Event`]s, has them scrubbed on the worker
+//! threads, and answers its upstream only after [`crate::pipeline::Deliver`] accepted them.
+
+pub mod auth;
+pub mod firehose;
+pub mod stdin;
+
+use axum::Router;
+
+use crate::config::Config;
+use crate::pipeline::Pipeline;
+
+/// Why the sources could not be built at start-up.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceBuildError {
+    /// Credentials could not be prepared.
+    #[error(transparent)]
+    Auth(#[from] auth::AuthBuildError),
+}
+
+/// The ingest routes of every configured HTTP source.
+pub fn router(config: &Config, pipeline: &Pipeline) -> Result<Router, SourceBuildError> {
+    let mut router = Router::new();
+    if let Some(fh) = &config.firehose {
+        let keys = auth::resolve_firehose_keys(&fh.access_keys, &config.state_dir)?;
+        let keys = auth::AccessKeys::new(&keys, fh.allow_unauthenticated);
+        let source =
+            firehose::FirehoseSource::new(fh, keys, config.server.max_body_bytes, pipeline.clone());
+        router = router.merge(source.router(&fh.path));
+    }
+    Ok(router)
+}
