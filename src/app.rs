@@ -184,14 +184,11 @@ fn local_addr(listener: &TcpListener, configured: SocketAddr) -> SocketAddr {
 /// NDJSON to stdout (acknowledged after the write and flush), quarantine is bounded memory,
 /// and the stage is the minimal pattern scrubber.
 pub fn build_pipeline(config: &Config, metrics: &Metrics) -> Result<Pipeline, AppError> {
-    let factory: StageFactory = Arc::new(|| {
-        crate::pipeline::interim::PatternScrub::new().map(|s| Box::new(s) as Box<dyn ScrubStage>)
-    });
     let pool = WorkerPool::start(
         WorkerPool::default_workers(),
         WorkerPool::default_workers() * 4,
         ENQUEUE_WAIT,
-        factory,
+        stage_factory(config),
     )?;
     let quarantine_bytes = usize::try_from(config.raw.quarantine.max_bytes).unwrap_or(usize::MAX);
     Ok(Pipeline {
@@ -201,6 +198,13 @@ pub fn build_pipeline(config: &Config, metrics: &Metrics) -> Result<Pipeline, Ap
             quarantine_bytes.min(256 * 1024 * 1024),
         )),
         metrics: metrics.clone(),
+    })
+}
+
+/// Builds one scrub stage per worker thread (shared by `serve` and `lambda`).
+pub fn stage_factory(_config: &Config) -> StageFactory {
+    Arc::new(|| {
+        crate::pipeline::interim::PatternScrub::new().map(|s| Box::new(s) as Box<dyn ScrubStage>)
     })
 }
 

@@ -3,6 +3,7 @@
 //! failure).
 
 mod check_config;
+mod lambda;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -53,6 +54,8 @@ pub enum Command {
     Serve(ConfigArg),
     /// Validate the config and print the effective config with secrets elided.
     CheckConfig(ConfigArg),
+    /// Lambda custom runtime for the Firehose transformation (reads AWS_LAMBDA_RUNTIME_API).
+    Lambda(ConfigArg),
 }
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -74,6 +77,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(&args),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Lambda(args) => lambda::run(&args),
     }
 }
 

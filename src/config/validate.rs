@@ -135,6 +135,24 @@ pub struct TransformSourceConfig {
     pub limits: DecodeLimits,
 }
 
+impl Default for TransformSourceConfig {
+    /// The documented defaults (used by `phiscrub lambda` when the section is absent).
+    fn default() -> Self {
+        let limits = DecodeLimits::default();
+        Self {
+            path: "/firehose/transform".to_owned(),
+            bearer_token: None,
+            output: TransformOutput::Cloudwatch,
+            record_format: RecordFormat::Auto,
+            max_response_bytes: 6_000_000,
+            limits: DecodeLimits {
+                max_records: usize::MAX,
+                ..limits
+            },
+        }
+    }
+}
+
 /// Validated `[sources.http_logs]`.
 #[derive(Debug, Clone)]
 pub struct HttpLogsSourceConfig {

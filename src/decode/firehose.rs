@@ -81,6 +81,23 @@ pub struct TransformEvent<'a> {
     pub records: Vec<TransformRecord<'a>>,
 }
 
+fn lenient_millis<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Millis<'a> {
+        Int(i64),
+        Float(f64),
+        Text(Cow<'a, str>),
+    }
+    Ok(match Option::<Millis<'_>>::deserialize(d)? {
+        Some(Millis::Int(ms)) => Some(ms),
+        #[allow(clippy::cast_possible_truncation)]
+        Some(Millis::Float(ms)) if ms.is_finite() => Some(ms as i64),
+        Some(Millis::Text(text)) => text.trim().parse().ok(),
+        _ => None,
+    })
+}
+
 /// One record to transform.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -88,8 +105,9 @@ pub struct TransformRecord<'a> {
     /// Must appear exactly once in the response.
     #[serde(borrow)]
     pub record_id: Cow<'a, str>,
-    /// Epoch milliseconds.
-    #[serde(default)]
+    /// Epoch milliseconds (read leniently: integer, float or numeric string, as
+    /// libraries disagree; PROTOCOLS.md §3.1).
+    #[serde(default, deserialize_with = "lenient_millis")]
     pub approximate_arrival_timestamp: Option<i64>,
     /// Base64 of the record's bytes.
     #[serde(borrow, default)]

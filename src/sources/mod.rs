@@ -6,7 +6,9 @@
 
 pub mod auth;
 pub mod firehose;
+pub mod lambda;
 pub mod stdin;
+pub mod transform;
 
 use axum::Router;
 
@@ -30,6 +32,16 @@ pub fn router(config: &Config, pipeline: &Pipeline) -> Result<Router, SourceBuil
         let source =
             firehose::FirehoseSource::new(fh, keys, config.server.max_body_bytes, pipeline.clone());
         router = router.merge(source.router(&fh.path));
+    }
+    if let Some(t) = &config.transform {
+        let token = auth::resolve_token("sources.transform.bearer_token", t.bearer_token.as_ref())?;
+        let token = auth::AccessKeys::new(token.as_slice(), token.is_none());
+        let handler = transform::TransformHandler::new(
+            t,
+            std::sync::Arc::clone(&pipeline.pool),
+            pipeline.metrics.clone(),
+        );
+        router = router.merge(handler.router(&t.path, token));
     }
     Ok(router)
 }

@@ -30,6 +30,9 @@ pub struct Metrics {
     pub quarantined_records: IntCounterVec,
     /// Records dropped on purpose (e.g. control messages), by reason.
     pub dropped_records: IntCounterVec,
+    /// Firehose transformation records answered, by result (`ok`, `dropped`,
+    /// `processing_failed`).
+    pub transform_records: IntCounterVec,
     /// Events delivered, by sink.
     pub sink_sent: IntCounterVec,
     /// Delivery attempts that failed, by sink and kind (`transient`, `permanent`).
@@ -152,6 +155,12 @@ impl Metrics {
                 "dropped_records_total",
                 "Records dropped on purpose.",
                 &["reason"],
+            )?,
+            transform_records: counter(
+                r,
+                "transform_records_total",
+                "Firehose transformation records answered, by result.",
+                &["result"],
             )?,
             sink_sent: counter(r, "sink_sent_events_total", "Events delivered.", &["sink"])?,
             sink_failed: counter(
