@@ -69,6 +69,22 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     logging::init(&config.log.level, config.log.json);
     let engine = crate::detect::engines_compiled_in();
     let metrics = Metrics::new(engine)?;
+    for (configured, source) in [
+        (config.firehose.is_some(), crate::sources::firehose::SOURCE),
+        (
+            config.transform.is_some(),
+            crate::sources::transform::SOURCE,
+        ),
+        (config.http_logs.is_some(), "http_logs"),
+        (config.stdin.is_some(), crate::sources::stdin::SOURCE),
+    ] {
+        if configured {
+            metrics.declare_source(source);
+        }
+    }
+    for sink in config.sinks.keys() {
+        metrics.declare_sink(sink);
+    }
     let readiness = Readiness::default();
     let shutdown = Shutdown::new();
 
@@ -201,11 +217,26 @@ pub fn build_pipeline(config: &Config, metrics: &Metrics) -> Result<Pipeline, Ap
     })
 }
 
-/// Builds one scrub stage per worker thread (shared by `serve` and `lambda`).
-pub fn stage_factory(_config: &Config) -> StageFactory {
-    Arc::new(|| {
-        crate::pipeline::interim::PatternScrub::new().map(|s| Box::new(s) as Box<dyn ScrubStage>)
-    })
+/// Builds one scrub stage per worker thread (shared by `serve` and `lambda`): the policy
+/// scrubber ([`crate::scrub::Scrubber`]) when this build can construct it.
+///
+/// Interim: while the detector glue (`crate::scrub::detector::build_finder`) is not merged,
+/// the policy scrubber cannot be built and the minimal pattern scrubber stands in, with a
+/// warning at start-up. Remove the fallback once the detector is wired.
+pub fn stage_factory(config: &Config) -> StageFactory {
+    match crate::pipeline::scrubber::policy_scrubber_factory(config) {
+        Ok(factory) => factory,
+        Err(err) => {
+            tracing::warn!(
+                error = %err,
+                "policy scrubber unavailable in this build; using the interim pattern scrubber (SSN, email, phone only)"
+            );
+            Arc::new(|| {
+                crate::pipeline::interim::PatternScrub::new()
+                    .map(|s| Box::new(s) as Box<dyn ScrubStage>)
+            })
+        }
+    }
 }
 
 /// How long a source waits for room in the scrub queue before answering 503.

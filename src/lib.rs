@@ -2,15 +2,19 @@
 //! (Firehose, transformation, sidecar inputs), finds PHI, replaces it per policy and
 //! forwards clean events to SIEMs. See `README.md` and `docs/` for the whole design.
 
+pub mod actions;
 pub mod admin;
 pub mod app;
+pub mod canary;
 pub mod cli;
 pub mod config;
 pub mod decode;
 pub mod detect;
 pub mod event;
+pub mod keys;
 pub mod pipeline;
 pub mod quarantine;
+pub mod scrub;
 pub mod shutdown;
 pub mod sources;
 pub mod telemetry;

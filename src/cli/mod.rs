@@ -4,6 +4,10 @@
 
 mod check_config;
 mod lambda;
+pub mod reveal;
+mod rules;
+mod scan;
+pub mod scrub;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +60,14 @@ pub enum Command {
     CheckConfig(ConfigArg),
     /// Lambda custom runtime for the Firehose transformation (reads AWS_LAMBDA_RUNTIME_API).
     Lambda(ConfigArg),
+    /// Detection only: findings on stdin's lines as JSON lines.
+    Scan(scan::ScanArgs),
+    /// List the detection rules (id, type, description, example).
+    Rules(rules::RulesArgs),
+    /// Scrub standard input to standard output with the configured policy.
+    Scrub(scrub::ScrubArgs),
+    /// Decrypt the enc tokens of scrubbed lines on stdin (needs kms:Decrypt); audited.
+    Reveal(ConfigArg),
 }
 
 /// Parses the process arguments, runs the command, returns the exit code.
@@ -78,6 +90,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => serve(&args),
         Command::CheckConfig(args) => check_config::run(&args),
         Command::Lambda(args) => lambda::run(&args),
+        Command::Scan(args) => scan::run(&args),
+        Command::Rules(args) => rules::run(&args),
+        Command::Scrub(args) => scrub::run(&args),
+        Command::Reveal(args) => reveal::run(&args),
     }
 }
 

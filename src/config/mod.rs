@@ -9,4 +9,7 @@ pub mod validate;
 pub use load::{EMBEDDED_DEFAULT, LoadError, load};
 pub use raw::RawConfig;
 pub use secret::{REDACTED, SecretRef};
-pub use validate::{ActionName, Config, ConfigProblem, validate};
+pub use validate::{
+    ActionName, ActionsConfig, Config, ConfigProblem, FieldRuleConfig, KeyCacheConfig,
+    KeyProviderChoice, KeysConfig, validate,
+};

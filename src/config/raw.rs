@@ -218,7 +218,7 @@ pub struct RawHttpLogsSource {
 #[serde(deny_unknown_fields)]
 pub struct RawStdinSource {
     /// Longest line; longer lines are quarantined.
-    #[serde(default = "default_max_line_bytes")]
+    #[serde(default = "default_stdin_max_line_bytes")]
     pub max_line_bytes: usize,
     /// Lines per delivered batch.
     #[serde(default = "default_stdin_batch")]
@@ -232,14 +232,42 @@ pub struct RawDetect {
     /// `auto`, `hyperscan` or `portable`.
     #[serde(default = "default_engine")]
     pub engine: String,
+    /// Built-in rule ids to switch off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Custom rules (same fields as `rules/*.toml`).
+    #[serde(default)]
+    pub rules: Vec<crate::detect::RuleSpec>,
+    /// CIDRs whose IPs are never PHI (absent: RFC 1918, loopback, link-local, ULA).
+    #[serde(default)]
+    pub ip_allow: Option<Vec<String>>,
+    /// `contextual` (default), `all` or `none`.
+    #[serde(default = "default_date_policy")]
+    pub date_policy: String,
+    /// Longest line scanned; longer lines fail closed.
+    #[serde(default = "default_max_line_bytes")]
+    pub max_line_bytes: u64,
 }
 
 impl Default for RawDetect {
     fn default() -> Self {
         Self {
             engine: default_engine(),
+            disable: Vec::new(),
+            rules: Vec::new(),
+            ip_allow: None,
+            date_policy: default_date_policy(),
+            max_line_bytes: default_max_line_bytes(),
         }
     }
+}
+
+fn default_date_policy() -> String {
+    "contextual".to_owned()
+}
+
+fn default_max_line_bytes() -> u64 {
+    crate::detect::DEFAULT_MAX_LINE_BYTES as u64
 }
 
 /// `[actions]`.
@@ -252,6 +280,18 @@ pub struct RawActions {
     /// Per-type overrides, e.g. `SSN = "encrypt"`.
     #[serde(default)]
     pub types: BTreeMap<String, String>,
+    /// Per-rule overrides by rule id, e.g. `"ssn-dashed" = "partial"`; win over `types`.
+    #[serde(default)]
+    pub rules: BTreeMap<String, String>,
+    /// JSON key-path rules, tried first, first match wins.
+    #[serde(default)]
+    pub fields: Vec<RawFieldRule>,
+    /// `mask` replacement; `{type}` is replaced by the PHI type name.
+    #[serde(default = "default_mask_template")]
+    pub mask_template: String,
+    /// `partial`: how many trailing letters and digits stay visible.
+    #[serde(default = "default_partial_keep")]
+    pub partial_keep: usize,
 }
 
 impl Default for RawActions {
@@ -259,8 +299,25 @@ impl Default for RawActions {
         Self {
             default: default_action(),
             types: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            fields: Vec::new(),
+            mask_template: default_mask_template(),
+            partial_keep: default_partial_keep(),
         }
     }
+}
+
+/// `[[actions.fields]]`: an action for every value under a JSON key path.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFieldRule {
+    /// Dotted key-path glob: `*` is one key, `**` any number, e.g. `*.ssn`, `patient.*`.
+    pub path: String,
+    /// The action for the whole value.
+    pub action: String,
+    /// The PHI type the value is reported and tokenized as (default `OTHER_ID`).
+    #[serde(default, rename = "type")]
+    pub phi_type: Option<String>,
 }
 
 /// `[keys]`.
@@ -273,6 +330,21 @@ pub struct RawKeys {
     /// KMS key id, ARN or alias (aws-kms only).
     #[serde(default)]
     pub key_id: String,
+    /// HMAC key for `tokenize` (literal, `env:NAME` or `file:/path`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_key: Option<SecretRef>,
+    /// HMAC key for `tokenize` as a base64 KMS ciphertext, decrypted at start-up (aws-kms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_key_kms_blob: Option<String>,
+    /// Encryption context (KMS AAD) binding data keys to phiscrub; never put PHI here.
+    #[serde(default = "default_encryption_context")]
+    pub encryption_context: BTreeMap<String, String>,
+    /// Add the event's CloudWatch log group to the encryption context as `log_group`.
+    #[serde(default)]
+    pub context_log_group: bool,
+    /// Data-key cache limits.
+    #[serde(default)]
+    pub cache: RawKeyCache,
 }
 
 impl Default for RawKeys {
@@ -280,6 +352,44 @@ impl Default for RawKeys {
         Self {
             provider: default_key_provider(),
             key_id: String::new(),
+            hmac_key: None,
+            hmac_key_kms_blob: None,
+            encryption_context: default_encryption_context(),
+            context_log_group: false,
+            cache: RawKeyCache::default(),
+        }
+    }
+}
+
+/// `[keys.cache]`: how long and how much one data key may be used.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKeyCache {
+    /// Seconds a data key is used for.
+    #[serde(default = "default_cache_max_age_secs")]
+    pub max_age_secs: u64,
+    /// Values encrypted under one data key.
+    #[serde(default = "default_cache_max_uses")]
+    pub max_uses: u64,
+    /// Plaintext bytes encrypted under one data key.
+    #[serde(default = "default_cache_max_bytes")]
+    pub max_bytes: u64,
+    /// Distinct encryption contexts cached at once.
+    #[serde(default = "default_cache_capacity")]
+    pub capacity: usize,
+    /// Fraction (0..1) of any limit after which a fresh key is fetched in the background.
+    #[serde(default = "default_cache_refresh_at")]
+    pub refresh_at: f64,
+}
+
+impl Default for RawKeyCache {
+    fn default() -> Self {
+        Self {
+            max_age_secs: default_cache_max_age_secs(),
+            max_uses: default_cache_max_uses(),
+            max_bytes: default_cache_max_bytes(),
+            capacity: default_cache_capacity(),
+            refresh_at: default_cache_refresh_at(),
         }
     }
 }
@@ -338,6 +448,30 @@ fn default_action() -> String {
 fn default_key_provider() -> String {
     "local".to_owned()
 }
+fn default_mask_template() -> String {
+    "[{type}]".to_owned()
+}
+fn default_partial_keep() -> usize {
+    4
+}
+fn default_encryption_context() -> BTreeMap<String, String> {
+    BTreeMap::from([("app".to_owned(), "phiscrub".to_owned())])
+}
+fn default_cache_max_age_secs() -> u64 {
+    300
+}
+fn default_cache_max_uses() -> u64 {
+    1 << 20
+}
+fn default_cache_max_bytes() -> u64 {
+    1 << 30
+}
+fn default_cache_capacity() -> usize {
+    64
+}
+fn default_cache_refresh_at() -> f64 {
+    0.8
+}
 fn default_quarantine_max_bytes() -> u64 {
     1024 * 1024 * 1024
 }
@@ -380,7 +514,7 @@ fn default_max_response_bytes() -> usize {
 fn default_retry_after_secs() -> u64 {
     1
 }
-fn default_max_line_bytes() -> usize {
+fn default_stdin_max_line_bytes() -> usize {
     1024 * 1024
 }
 fn default_stdin_batch() -> usize {

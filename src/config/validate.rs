@@ -15,7 +15,7 @@ use super::raw::{RawConfig, RawSink, RawSources};
 use super::secret::SecretRef;
 use crate::decode::DecodeLimits;
 use crate::decode::firehose::RecordFormat;
-use crate::detect::{EngineChoice, PhiType};
+use crate::detect::{DetectConfig, DetectFields, EngineChoice, PhiType};
 
 /// One thing wrong with the config: the key path and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +53,10 @@ pub struct Config {
     pub http_logs: Option<HttpLogsSourceConfig>,
     /// Lines on standard input, when configured.
     pub stdin: Option<StdinSourceConfig>,
-    /// The detection engine.
+    /// The detection engine (the same as `detect.engine`).
     pub engine: EngineChoice,
+    /// The validated `[detect]` section.
+    pub detect: DetectConfig,
     /// Action policy.
     pub actions: ActionsConfig,
     /// Key provider.
@@ -222,6 +224,35 @@ pub struct ActionsConfig {
     pub default: ActionName,
     /// Per-type overrides.
     pub types: BTreeMap<PhiType, ActionName>,
+    /// Per-rule overrides by rule id (win over `types`).
+    pub rules: BTreeMap<String, ActionName>,
+    /// JSON key-path rules in config order (first match wins; tried before detection).
+    pub fields: Vec<FieldRuleConfig>,
+    /// `mask` replacement template (`{type}` → type name).
+    pub mask_template: String,
+    /// `partial`: trailing letters/digits kept.
+    pub partial_keep: usize,
+}
+
+impl ActionsConfig {
+    /// Every action the policy can take, to know which keys must be built.
+    pub fn uses(&self, action: ActionName) -> bool {
+        self.default == action
+            || self.types.values().any(|a| *a == action)
+            || self.rules.values().any(|a| *a == action)
+            || self.fields.iter().any(|f| f.action == action)
+    }
+}
+
+/// A validated `[[actions.fields]]` entry.
+#[derive(Debug, Clone)]
+pub struct FieldRuleConfig {
+    /// The glob, split on `.`: `*` one key, `**` any number of keys.
+    pub path: Vec<String>,
+    /// Action for the whole value.
+    pub action: ActionName,
+    /// Type the value is reported as.
+    pub phi_type: PhiType,
 }
 
 /// Which key provider wraps data keys.
@@ -241,7 +272,35 @@ pub enum KeyProviderChoice {
 pub struct KeysConfig {
     /// The provider.
     pub provider: KeyProviderChoice,
+    /// HMAC key reference for `tokenize`.
+    pub hmac_key: Option<SecretRef>,
+    /// HMAC key as a KMS ciphertext (decoded from base64), decrypted at start-up.
+    pub hmac_key_kms_blob: Option<Vec<u8>>,
+    /// The fixed part of the encryption context.
+    pub encryption_context: BTreeMap<String, String>,
+    /// Whether the event's log group joins the encryption context.
+    pub context_log_group: bool,
+    /// Data-key reuse limits.
+    pub cache: KeyCacheConfig,
 }
+
+/// Validated `[keys.cache]`.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyCacheConfig {
+    /// Longest time one data key is used.
+    pub max_age: Duration,
+    /// Most values encrypted under one data key (at most 2^32, the AES-GCM random-nonce bound).
+    pub max_uses: u64,
+    /// Most plaintext bytes encrypted under one data key.
+    pub max_bytes: u64,
+    /// Distinct encryption contexts cached at once.
+    pub capacity: usize,
+    /// Fraction of any limit after which a replacement is fetched in the background.
+    pub refresh_at: f64,
+}
+
+/// Most encryptions under one data key with random 96-bit nonces (NIST SP 800-38D §8.3).
+pub const MAX_USES_PER_DATA_KEY: u64 = 1 << 32;
 
 /// A validated sink.
 #[derive(Debug, Clone)]
@@ -352,13 +411,23 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
 
     let (firehose, transform, http_logs, stdin) = validate_sources(&raw.sources, &mut p);
 
-    let engine = p.parsed::<EngineChoice, _>("detect.engine", &raw.detect.engine);
-    if engine == Some(EngineChoice::Hyperscan) && !cfg!(feature = "hyperscan") {
-        p.add(
-            "detect.engine",
-            "this binary was built without the hyperscan feature; use auto or portable",
-        );
-    }
+    let detect = match DetectConfig::validate(&DetectFields {
+        engine: &raw.detect.engine,
+        disable: &raw.detect.disable,
+        rules: &raw.detect.rules,
+        ip_allow: raw.detect.ip_allow.as_deref(),
+        date_policy: &raw.detect.date_policy,
+        max_line_bytes: raw.detect.max_line_bytes,
+    }) {
+        Ok(d) => Some(d),
+        Err(problems) => {
+            for (key, problem) in problems {
+                p.add(key, problem);
+            }
+            None
+        }
+    };
+    let engine: Option<EngineChoice> = detect.as_ref().map(|d| d.engine);
 
     let default_action = p.parsed::<ActionName, _>("actions.default", &raw.actions.default);
     let mut types = BTreeMap::new();
@@ -369,6 +438,45 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         if let (Some(t), Some(a)) = (phi_type, action) {
             types.insert(t, a);
         }
+    }
+    let mut rules = BTreeMap::new();
+    for (id, action) in &raw.actions.rules {
+        let key = format!("actions.rules.{id}");
+        if id.is_empty() {
+            p.add(&key, "rule id must not be empty");
+        }
+        if let Some(a) = p.parsed::<ActionName, _>(&key, action) {
+            rules.insert(id.clone(), a);
+        }
+    }
+    let mut fields = Vec::new();
+    for (i, rule) in raw.actions.fields.iter().enumerate() {
+        let key = format!("actions.fields[{i}]");
+        let path: Vec<String> = rule.path.split('.').map(str::to_owned).collect();
+        if rule.path.is_empty() || path.iter().any(String::is_empty) {
+            p.add(
+                format!("{key}.path"),
+                format!("`{}` is not a key path (expected keys joined by `.`, e.g. `*.ssn`, `patient.*`, `**.dob`)", rule.path),
+            );
+        }
+        let action = p.parsed::<ActionName, _>(&format!("{key}.action"), &rule.action);
+        let phi_type = match &rule.phi_type {
+            Some(t) => p.parsed::<PhiType, _>(&format!("{key}.type"), t),
+            None => Some(PhiType::OtherId),
+        };
+        if let (Some(action), Some(phi_type)) = (action, phi_type) {
+            fields.push(FieldRuleConfig {
+                path,
+                action,
+                phi_type,
+            });
+        }
+    }
+    if raw.actions.mask_template.is_empty() {
+        p.add("actions.mask_template", "must not be empty");
+    }
+    if raw.actions.partial_keep > 16 {
+        p.add("actions.partial_keep", "must be at most 16");
     }
 
     let provider = match raw.keys.provider.as_str() {
@@ -393,6 +501,89 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
             );
             None
         }
+    };
+    if let Some(secret) = &raw.keys.hmac_key {
+        p.secret("keys.hmac_key", secret);
+    }
+    let hmac_key_kms_blob = raw.keys.hmac_key_kms_blob.as_ref().and_then(|b64| {
+        use base64::Engine as _;
+        if raw.keys.hmac_key.is_some() {
+            p.add(
+                "keys.hmac_key_kms_blob",
+                "give keys.hmac_key or keys.hmac_key_kms_blob, not both",
+            );
+        }
+        if raw.keys.provider != "aws-kms" {
+            p.add(
+                "keys.hmac_key_kms_blob",
+                "needs keys.provider = \"aws-kms\"",
+            );
+        }
+        match base64::engine::general_purpose::STANDARD.decode(b64.trim()) {
+            Ok(blob) if !blob.is_empty() => Some(blob),
+            _ => {
+                p.add(
+                    "keys.hmac_key_kms_blob",
+                    "is not a non-empty base64 KMS ciphertext",
+                );
+                None
+            }
+        }
+    });
+    if raw.keys.provider == "aws-kms"
+        && raw.keys.hmac_key.is_none()
+        && hmac_key_kms_blob.is_none()
+        && [&raw.actions.default]
+            .into_iter()
+            .chain(raw.actions.types.values())
+            .chain(raw.actions.rules.values())
+            .chain(raw.actions.fields.iter().map(|f| &f.action))
+            .any(|a| a == "tokenize")
+    {
+        p.add(
+            "keys.hmac_key",
+            "tokenize with keys.provider = \"aws-kms\" needs keys.hmac_key or keys.hmac_key_kms_blob",
+        );
+    }
+    for (k, v) in &raw.keys.encryption_context {
+        if k.is_empty() || v.is_empty() {
+            p.add(
+                format!("keys.encryption_context.{k}"),
+                "keys and values must not be empty",
+            );
+        }
+        if k == "log_group" {
+            p.add(
+                "keys.encryption_context.log_group",
+                "is reserved: set keys.context_log_group = true instead",
+            );
+        }
+    }
+    let c = &raw.keys.cache;
+    if c.max_age_secs == 0 {
+        p.add("keys.cache.max_age_secs", "must be greater than 0");
+    }
+    if c.max_uses == 0 || c.max_uses > MAX_USES_PER_DATA_KEY {
+        p.add(
+            "keys.cache.max_uses",
+            "must be between 1 and 4294967296 (2^32, the AES-GCM random-nonce bound)",
+        );
+    }
+    if c.max_bytes == 0 {
+        p.add("keys.cache.max_bytes", "must be greater than 0");
+    }
+    if c.capacity == 0 {
+        p.add("keys.cache.capacity", "must be at least 1");
+    }
+    if !(c.refresh_at > 0.0 && c.refresh_at <= 1.0) {
+        p.add("keys.cache.refresh_at", "must be in (0, 1]");
+    }
+    let cache = KeyCacheConfig {
+        max_age: Duration::from_secs(c.max_age_secs),
+        max_uses: c.max_uses,
+        max_bytes: c.max_bytes,
+        capacity: c.capacity,
+        refresh_at: c.refresh_at,
     };
 
     let mut sinks = BTreeMap::new();
@@ -423,38 +614,57 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
     match (
         server_listen,
         admin_listen,
-        engine,
+        engine.zip(detect),
         default_action,
         provider,
     ) {
-        (Some(listen), Some(admin_listen), Some(engine), Some(default), Some(provider)) => {
-            Ok(Config {
-                state_dir: raw.state_dir.clone(),
-                server: ServerConfig {
-                    listen,
-                    grace_period: Duration::from_secs(raw.server.grace_period_secs),
-                    drain_delay: Duration::from_secs(raw.server.drain_delay_secs),
-                    max_body_bytes,
-                    request_timeout: Duration::from_secs(raw.server.request_timeout_secs),
-                    tls: raw
-                        .server
-                        .tls
-                        .as_ref()
-                        .map(|t| (t.cert_file.clone(), t.key_file.clone())),
-                },
-                admin_listen,
-                log: LogConfig { level, json },
-                firehose,
-                transform,
-                http_logs,
-                stdin,
-                engine,
-                actions: ActionsConfig { default, types },
-                keys: KeysConfig { provider },
-                sinks,
-                raw,
-            })
-        }
+        (
+            Some(listen),
+            Some(admin_listen),
+            Some((engine, detect)),
+            Some(default),
+            Some(provider),
+        ) => Ok(Config {
+            state_dir: raw.state_dir.clone(),
+            server: ServerConfig {
+                listen,
+                grace_period: Duration::from_secs(raw.server.grace_period_secs),
+                drain_delay: Duration::from_secs(raw.server.drain_delay_secs),
+                max_body_bytes,
+                request_timeout: Duration::from_secs(raw.server.request_timeout_secs),
+                tls: raw
+                    .server
+                    .tls
+                    .as_ref()
+                    .map(|t| (t.cert_file.clone(), t.key_file.clone())),
+            },
+            admin_listen,
+            log: LogConfig { level, json },
+            firehose,
+            transform,
+            http_logs,
+            stdin,
+            engine,
+            detect,
+            actions: ActionsConfig {
+                default,
+                types,
+                rules,
+                fields,
+                mask_template: raw.actions.mask_template.clone(),
+                partial_keep: raw.actions.partial_keep,
+            },
+            keys: KeysConfig {
+                provider,
+                hmac_key: raw.keys.hmac_key.clone(),
+                hmac_key_kms_blob,
+                encryption_context: raw.keys.encryption_context.clone(),
+                context_log_group: raw.keys.context_log_group,
+                cache,
+            },
+            sinks,
+            raw,
+        }),
         _ => Err(vec![ConfigProblem {
             key: "config".to_owned(),
             problem: "internal: a required value was missing without a recorded problem".to_owned(),
@@ -708,6 +918,66 @@ mod tests {
             .collect::<Vec<_>>();
         assert!(keys_found.contains(&"sources.firehose.record_format".to_owned()));
         assert!(keys_found.contains(&"sources.firehose.max_decompressed_request_bytes".to_owned()));
+    }
+
+    #[test]
+    fn field_rules_and_rule_overrides_are_validated() {
+        let mut raw = default_raw();
+        raw.actions
+            .rules
+            .insert("ssn-dashed".into(), "partial".into());
+        raw.actions.fields.push(crate::config::raw::RawFieldRule {
+            path: "*.ssn".into(),
+            action: "drop".into(),
+            phi_type: Some("SSN".into()),
+        });
+        raw.actions.fields.push(crate::config::raw::RawFieldRule {
+            path: "patient..x".into(),
+            action: "burn".into(),
+            phi_type: Some("PATIENT".into()),
+        });
+        let problems = validate(raw.clone()).unwrap_err();
+        assert_eq!(
+            keys(&problems),
+            [
+                "actions.fields[1].path",
+                "actions.fields[1].action",
+                "actions.fields[1].type"
+            ]
+        );
+        raw.actions.fields.pop();
+        let config = validate(raw).unwrap();
+        assert_eq!(config.actions.rules["ssn-dashed"], ActionName::Partial);
+        assert_eq!(config.actions.fields[0].path, ["*", "ssn"]);
+        assert_eq!(config.actions.fields[0].phi_type, PhiType::Ssn);
+    }
+
+    #[test]
+    fn key_cache_limits_are_bounded() {
+        let mut raw = default_raw();
+        raw.keys.cache.max_uses = MAX_USES_PER_DATA_KEY + 1;
+        raw.keys.cache.max_age_secs = 0;
+        raw.keys.cache.refresh_at = 1.5;
+        let problems = validate(raw).unwrap_err();
+        assert_eq!(
+            keys(&problems),
+            [
+                "keys.cache.max_age_secs",
+                "keys.cache.max_uses",
+                "keys.cache.refresh_at"
+            ]
+        );
+    }
+
+    #[test]
+    fn tokenize_with_aws_kms_needs_an_hmac_key() {
+        let mut raw = default_raw();
+        raw.keys.provider = "aws-kms".into();
+        raw.keys.key_id = "alias/phiscrub".into();
+        raw.actions.types.insert("SSN".into(), "tokenize".into());
+        assert_eq!(keys(&validate(raw.clone()).unwrap_err()), ["keys.hmac_key"]);
+        raw.keys.hmac_key = Some(SecretRef::new("env:PHISCRUB_HMAC_KEY"));
+        assert!(validate(raw).is_ok());
     }
 
     #[test]

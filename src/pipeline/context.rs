@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::stage::StageError;
 use super::workers::WorkerState;
 use super::{Deliver, WorkerPool};
 use crate::event::Event;
@@ -32,15 +33,27 @@ pub struct Scrubbed {
     pub quarantined: usize,
 }
 
+/// Why a batch must be refused as a whole (the upstream retries it later).
+#[derive(Debug, thiserror::Error)]
+pub enum DrainError {
+    /// An event could not be quarantined.
+    #[error(transparent)]
+    Quarantine(#[from] QuarantineError),
+    /// The scrubber is temporarily unavailable.
+    #[error("{0}")]
+    Unavailable(StageError),
+}
+
 /// Scrubs `state.events` (drained) on the calling worker, appending scrubbed events to
 /// `out`; events that fail are quarantined (never forwarded). A quarantine that cannot
-/// take a record is an error: the caller must then refuse the whole request.
+/// take a record, or a scrubber that is temporarily unavailable, is an error: the caller
+/// must then refuse the whole request.
 pub fn scrub_drain(
     state: &mut WorkerState,
     quarantine: &dyn Quarantine,
     metrics: &Metrics,
     out: &mut Vec<Event>,
-) -> Result<usize, QuarantineError> {
+) -> Result<usize, DrainError> {
     let started = std::time::Instant::now();
     let mut quarantined = 0;
     let mut failure = None;
@@ -50,6 +63,11 @@ pub fn scrub_drain(
                 message,
                 meta: event.meta,
             }),
+            Err(err @ StageError::Unavailable(_)) => {
+                if failure.is_none() {
+                    failure = Some(DrainError::Unavailable(err));
+                }
+            }
             Err(err) => {
                 let reason = err.quarantine_reason();
                 tracing::warn!(error = %err, source = %event.meta.source, "event could not be scrubbed; quarantining it");
@@ -60,7 +78,7 @@ pub fn scrub_drain(
                 quarantined += 1;
                 if failure.is_none() {
                     if let Err(qerr) = quarantine.quarantine(&event.message, reason, &event.meta) {
-                        failure = Some(qerr);
+                        failure = Some(DrainError::Quarantine(qerr));
                     }
                 }
             }

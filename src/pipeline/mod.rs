@@ -43,4 +43,5 @@ pub use memory::MemoryDeliver;
 pub use stage::{ScrubStage, StageError, StageFactory};
 pub use workers::{PoolError, WorkerPool, WorkerState};
 pub mod context;
-pub use context::{Pipeline, scrub_drain};
+pub use context::{DrainError, Pipeline, scrub_drain};
+pub mod scrubber;

@@ -11,6 +11,7 @@ use bytes::Bytes;
 
 use crate::event::Event;
 use crate::quarantine::QuarantineReason;
+use crate::telemetry::Metrics;
 
 /// Why a stage could not scrub an event. The event is then quarantined (fail closed).
 /// Never carries payload bytes.
@@ -22,6 +23,11 @@ pub enum StageError {
     /// A replacement action failed (e.g. encryption without a data key).
     #[error("action failed: {0}")]
     Action(String),
+    /// A dependency is temporarily unavailable (e.g. KMS unreachable with no cached data
+    /// key): the whole batch is refused so the upstream retries later, rather than
+    /// quarantining events that will scrub fine in a minute.
+    #[error("scrubber temporarily unavailable: {0}")]
+    Unavailable(String),
     /// The stage could not be built.
     #[error("scrub stage could not be built: {0}")]
     Build(String),
@@ -32,7 +38,7 @@ impl StageError {
     pub const fn quarantine_reason(&self) -> QuarantineReason {
         match self {
             Self::Scan(_) | Self::Build(_) => QuarantineReason::ScanFailed,
-            Self::Action(_) => QuarantineReason::ActionFailed,
+            Self::Action(_) | Self::Unavailable(_) => QuarantineReason::ActionFailed,
         }
     }
 }
@@ -41,6 +47,10 @@ impl StageError {
 pub trait ScrubStage: Send {
     /// Returns the scrubbed message for `event`, or why it cannot be scrubbed.
     fn scrub(&mut self, event: &Event) -> Result<Bytes, StageError>;
+
+    /// Adds counts accumulated since the last call to `metrics` (called once per batch,
+    /// so the per-event path does not touch shared counters).
+    fn flush_metrics(&mut self, _metrics: &Metrics) {}
 }
 
 /// Builds one stage per worker thread.

@@ -28,7 +28,7 @@ use crate::decode::firehose::{
 };
 use crate::decode::{DecodeBudget, DecodeError, DecodeLimits, base64};
 use crate::event::{Event, EventMeta};
-use crate::pipeline::{PoolError, WorkerPool, WorkerState, ndjson};
+use crate::pipeline::{PoolError, StageError, WorkerPool, WorkerState, ndjson};
 use crate::telemetry::Metrics;
 
 /// The metric label of this source.
@@ -46,6 +46,10 @@ pub enum TransformError {
     /// The scrub workers could not take or finish the work.
     #[error("scrub workers unavailable: {0}")]
     Workers(PoolError),
+    /// The scrubber is temporarily unavailable (e.g. KMS unreachable): the invocation
+    /// fails so Firehose retries it, rather than sending every record to its error output.
+    #[error("{0}")]
+    ScrubUnavailable(StageError),
 }
 
 /// The transformation handler shared by the HTTP route and the Lambda runtime.
@@ -119,7 +123,13 @@ impl TransformHandler {
         }
         let mut outcomes = Vec::with_capacity(ids.len());
         for queued in pending {
-            outcomes.extend(queued.result().await.map_err(TransformError::Workers)?);
+            outcomes.extend(
+                queued
+                    .result()
+                    .await
+                    .map_err(TransformError::Workers)?
+                    .map_err(TransformError::ScrubUnavailable)?,
+            );
         }
         let response = fit(ids, outcomes, self.max_response_bytes);
         for record in &response.records {
@@ -170,15 +180,20 @@ struct RecordJob {
 }
 
 impl RecordJob {
-    fn run(self, state: &mut WorkerState) -> Vec<Outcome> {
+    fn run(self, state: &mut WorkerState) -> Result<Vec<Outcome>, StageError> {
         let mut raw = Vec::new();
         let mut inflated = Vec::new();
         let mut outcomes = Vec::with_capacity(self.inputs.len());
+        let started = Instant::now();
         for input in &self.inputs {
             let outcome = self.transform(input, state, &mut raw, &mut inflated);
-            outcomes.push(outcome);
+            outcomes.push(outcome?);
         }
-        outcomes
+        state.stage.flush_metrics(&self.metrics);
+        self.metrics
+            .scan_duration
+            .observe(started.elapsed().as_secs_f64());
+        Ok(outcomes)
     }
 
     fn transform(
@@ -187,8 +202,8 @@ impl RecordJob {
         state: &mut WorkerState,
         raw: &mut Vec<u8>,
         inflated: &mut Vec<u8>,
-    ) -> Outcome {
-        let failed = (TransformResult::ProcessingFailed, None);
+    ) -> Result<Outcome, StageError> {
+        let failed = Ok((TransformResult::ProcessingFailed, None));
         let base = EventMeta {
             source: SOURCE.to_owned(),
             timestamp_ms: input.arrival_ms,
@@ -223,9 +238,8 @@ impl RecordJob {
                 .dropped_records
                 .with_label_values(&["control_message"])
                 .inc();
-            return (TransformResult::Dropped, None);
+            return Ok((TransformResult::Dropped, None));
         }
-        let started = Instant::now();
         let mut scrubbed = Vec::with_capacity(state.events.len());
         for event in state.events.drain(..) {
             match state.stage.scrub(&event) {
@@ -233,17 +247,15 @@ impl RecordJob {
                     message,
                     meta: event.meta,
                 }),
+                Err(err @ StageError::Unavailable(_)) => return Err(err),
                 Err(err) => {
                     tracing::warn!(error = %err, "transformation record could not be scrubbed");
                     return failed;
                 }
             }
         }
-        self.metrics
-            .scan_duration
-            .observe(started.elapsed().as_secs_f64());
         match encode(&decoded, &scrubbed, self.output) {
-            Ok(bytes) => (TransformResult::Ok, Some(base64::encode(&bytes))),
+            Ok(bytes) => Ok((TransformResult::Ok, Some(base64::encode(&bytes)))),
             Err(err) => {
                 tracing::warn!(error = %err, "transformation record could not be re-encoded");
                 failed
@@ -358,7 +370,7 @@ async fn http_handle(
                 "bad_request",
                 serde_json::json!({"errorMessage": err.to_string()}),
             ),
-            Err(err @ TransformError::Workers(_)) => (
+            Err(err @ (TransformError::Workers(_) | TransformError::ScrubUnavailable(_))) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "backpressure",
                 serde_json::json!({"errorMessage": err.to_string()}),

@@ -9,7 +9,7 @@
 use axum::http::StatusCode;
 
 use crate::decode::DecodeError;
-use crate::pipeline::{DeliverError, PoolError};
+use crate::pipeline::{DeliverError, PoolError, StageError};
 use crate::quarantine::QuarantineError;
 
 /// Why a Firehose request was not acknowledged.
@@ -45,6 +45,9 @@ pub enum FirehoseError {
     /// Delivery refused or failed: retry later.
     #[error("Delivery not accepted: {0}")]
     Deliver(DeliverError),
+    /// The scrubber is temporarily unavailable (e.g. KMS unreachable): retry later.
+    #[error("Scrubber temporarily unavailable, retry later: {0}")]
+    ScrubUnavailable(StageError),
     /// A record could not be quarantined, so the batch is refused rather than lost.
     #[error("Quarantine unavailable, refusing the batch so it is retried: {0}")]
     Quarantine(QuarantineError),
@@ -61,9 +64,10 @@ impl FirehoseError {
             | Self::CommonAttributes
             | Self::Body(_) => StatusCode::BAD_REQUEST,
             Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Workers(_) | Self::Deliver(_) | Self::Quarantine(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Self::Workers(_)
+            | Self::Deliver(_)
+            | Self::Quarantine(_)
+            | Self::ScrubUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -81,7 +85,9 @@ impl FirehoseError {
                 "backpressure"
             }
             Self::Workers(_) => "unavailable",
-            Self::Deliver(DeliverError::Unavailable(_)) | Self::Quarantine(_) => "unavailable",
+            Self::Deliver(DeliverError::Unavailable(_))
+            | Self::Quarantine(_)
+            | Self::ScrubUnavailable(_) => "unavailable",
         }
     }
 }

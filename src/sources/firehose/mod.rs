@@ -33,8 +33,7 @@ use crate::decode::firehose::{
 };
 use crate::decode::{DecodeBudget, DecodeError, DecodeLimits, gzip};
 use crate::event::{Event, EventMeta};
-use crate::pipeline::{Pipeline, scrub_drain};
-use crate::quarantine::QuarantineError;
+use crate::pipeline::{DrainError, Pipeline, scrub_drain};
 
 /// The metric label of this source.
 pub const SOURCE: &str = "firehose";
@@ -110,7 +109,7 @@ struct ChunkResult {
     events: Vec<Event>,
     control: usize,
     failed: usize,
-    quarantine_error: Option<QuarantineError>,
+    refusal: Option<DrainError>,
 }
 
 fn now_ms() -> i64 {
@@ -312,8 +311,12 @@ impl FirehoseSource {
         let (mut control, mut failed) = (0, 0);
         for queued in pending {
             let result = queued.result().await.map_err(FirehoseError::Workers)?;
-            if let Some(err) = result.quarantine_error {
-                return Err(FirehoseError::Quarantine(err));
+            match result.refusal {
+                Some(DrainError::Quarantine(err)) => return Err(FirehoseError::Quarantine(err)),
+                Some(DrainError::Unavailable(err)) => {
+                    return Err(FirehoseError::ScrubUnavailable(err));
+                }
+                None => {}
             }
             control += result.control;
             failed += result.failed;
@@ -381,9 +384,9 @@ impl ChunkJob {
                         .with_label_values(&[reason.as_str()])
                         .inc();
                     tracing::warn!(error = %err, "firehose record failed to decode; quarantining it");
-                    if result.quarantine_error.is_none() {
+                    if result.refusal.is_none() {
                         if let Err(qerr) = quarantine.quarantine(data, reason, &self.base) {
-                            result.quarantine_error = Some(qerr);
+                            result.refusal = Some(DrainError::Quarantine(qerr));
                         }
                     }
                 }
@@ -393,8 +396,8 @@ impl ChunkJob {
         match scrub_drain(state, quarantine, metrics, &mut result.events) {
             Ok(_) => {}
             Err(err) => {
-                if result.quarantine_error.is_none() {
-                    result.quarantine_error = Some(err);
+                if result.refusal.is_none() {
+                    result.refusal = Some(err);
                 }
             }
         }
