@@ -75,7 +75,10 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
             config.transform.is_some(),
             crate::sources::transform::SOURCE,
         ),
-        (config.http_logs.is_some(), "http_logs"),
+        (
+            config.http_logs.is_some(),
+            crate::sources::http_logs::SOURCE,
+        ),
         (config.stdin.is_some(), crate::sources::stdin::SOURCE),
     ] {
         if configured {

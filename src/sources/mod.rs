@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod firehose;
+pub mod http_logs;
 pub mod lambda;
 pub mod stdin;
 pub mod transform;
@@ -42,6 +43,12 @@ pub fn router(config: &Config, pipeline: &Pipeline) -> Result<Router, SourceBuil
             pipeline.metrics.clone(),
         );
         router = router.merge(handler.router(&t.path, token));
+    }
+    if let Some(h) = &config.http_logs {
+        let token = auth::resolve_token("sources.http_logs.bearer_token", h.bearer_token.as_ref())?;
+        let token = auth::AccessKeys::new(token.as_slice(), token.is_none());
+        let source = http_logs::HttpLogsSource::new(h, token, pipeline.clone());
+        router = router.merge(source.router(&h.path));
     }
     Ok(router)
 }
