@@ -17,7 +17,10 @@ use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::admin::{self, AdminState};
+use std::sync::Arc;
+
 use crate::config::Config;
+use crate::pipeline::{Pipeline, ScrubStage, StageFactory, WorkerPool};
 use crate::shutdown::{Readiness, Shutdown, termination_signal};
 use crate::telemetry::{Metrics, logging};
 
@@ -45,6 +48,12 @@ pub enum AppError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The scrub pipeline could not be built.
+    #[error("cannot build the scrub pipeline: {0}")]
+    Pipeline(#[from] crate::pipeline::StageError),
+    /// A source could not be built (e.g. its access keys).
+    #[error("cannot build the sources: {0}")]
+    Sources(#[from] crate::sources::SourceBuildError),
     /// Draining did not finish within the grace period.
     #[error("shutdown did not finish within the grace period of {0:?}")]
     GraceExceeded(Duration),
@@ -60,14 +69,30 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     logging::init(&config.log.level, config.log.json);
     let engine = crate::detect::engines_compiled_in();
     let metrics = Metrics::new(engine)?;
-    if config.firehose.is_some() {
-        metrics.declare_source("firehose");
+    for (configured, source) in [
+        (config.firehose.is_some(), crate::sources::firehose::SOURCE),
+        (
+            config.transform.is_some(),
+            crate::sources::transform::SOURCE,
+        ),
+        (
+            config.http_logs.is_some(),
+            crate::sources::http_logs::SOURCE,
+        ),
+        (config.stdin.is_some(), crate::sources::stdin::SOURCE),
+    ] {
+        if configured {
+            metrics.declare_source(source);
+        }
     }
     for sink in config.sinks.keys() {
         metrics.declare_sink(sink);
     }
     let readiness = Readiness::default();
     let shutdown = Shutdown::new();
+
+    let pipeline = build_pipeline(&config, &metrics)?;
+    let source_routes = crate::sources::router(&config, &pipeline)?;
 
     let admin_listener = bind("admin", config.admin_listen).await?;
     let ingest_listener = bind("server", config.server.listen).await?;
@@ -88,7 +113,11 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
         })
     };
 
-    let ingest_router = ingest_router(&config);
+    let ingest_router = ingest_router(&config, source_routes);
+    let stdin_task = config
+        .stdin
+        .clone()
+        .map(|stdin| crate::sources::stdin::spawn(stdin, pipeline.clone(), shutdown.clone()));
     let ingest_task = {
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
@@ -120,6 +149,13 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
         tokio::time::sleep(config.server.drain_delay).await;
         shutdown.trigger();
         let ingest = ingest_task.await;
+        if let Some(stdin) = stdin_task {
+            let _ = stdin.await;
+        }
+        // Every source has stopped: let the workers finish what is queued, then join them.
+        let pool = std::sync::Arc::clone(&pipeline.pool);
+        drop(pipeline);
+        let _ = tokio::task::spawn_blocking(move || pool.shutdown()).await;
         admin_stop.trigger();
         let admin = admin_task.await;
         (ingest, admin)
@@ -160,9 +196,58 @@ fn local_addr(listener: &TcpListener, configured: SocketAddr) -> SocketAddr {
     listener.local_addr().unwrap_or(configured)
 }
 
-/// The ingest routes. Sources add theirs here; anything else is a 404.
-fn ingest_router(config: &Config) -> Router {
-    Router::new()
+/// Builds the pipeline the sources feed: scrub workers (one per core), delivery and
+/// quarantine. This is the one place that chooses their implementations.
+///
+/// Interim until the durable queues/sinks and the policy scrubber are merged: delivery is
+/// NDJSON to stdout (acknowledged after the write and flush), quarantine is bounded memory,
+/// and the stage is the minimal pattern scrubber.
+pub fn build_pipeline(config: &Config, metrics: &Metrics) -> Result<Pipeline, AppError> {
+    let pool = WorkerPool::start(
+        WorkerPool::default_workers(),
+        WorkerPool::default_workers() * 4,
+        ENQUEUE_WAIT,
+        stage_factory(config),
+    )?;
+    let quarantine_bytes = usize::try_from(config.raw.quarantine.max_bytes).unwrap_or(usize::MAX);
+    Ok(Pipeline {
+        pool: Arc::new(pool),
+        deliver: Arc::new(crate::pipeline::interim::StdoutDeliver),
+        quarantine: Arc::new(crate::pipeline::interim::MemoryQuarantine::new(
+            quarantine_bytes.min(256 * 1024 * 1024),
+        )),
+        metrics: metrics.clone(),
+    })
+}
+
+/// Builds one scrub stage per worker thread (shared by `serve` and `lambda`): the policy
+/// scrubber ([`crate::scrub::Scrubber`]) when this build can construct it.
+///
+/// Interim: while the detector glue (`crate::scrub::detector::build_finder`) is not merged,
+/// the policy scrubber cannot be built and the minimal pattern scrubber stands in, with a
+/// warning at start-up. Remove the fallback once the detector is wired.
+pub fn stage_factory(config: &Config) -> StageFactory {
+    match crate::pipeline::scrubber::policy_scrubber_factory(config) {
+        Ok(factory) => factory,
+        Err(err) => {
+            tracing::warn!(
+                error = %err,
+                "policy scrubber unavailable in this build; using the interim pattern scrubber (SSN, email, phone only)"
+            );
+            Arc::new(|| {
+                crate::pipeline::interim::PatternScrub::new()
+                    .map(|s| Box::new(s) as Box<dyn ScrubStage>)
+            })
+        }
+    }
+}
+
+/// How long a source waits for room in the scrub queue before answering 503.
+const ENQUEUE_WAIT: Duration = Duration::from_secs(2);
+
+/// The ingest routes: every configured source's, anything else is a 404.
+fn ingest_router(config: &Config, sources: Router) -> Router {
+    sources
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
 }

@@ -3,6 +3,7 @@
 //! `Debug` never prints the message: an event is payload, and payload must not reach our
 //! own logs, panics or error messages.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use bytes::Bytes;
@@ -31,6 +32,10 @@ pub struct EventMeta {
     /// Event time in milliseconds since the Unix epoch, when the source gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp_ms: Option<i64>,
+    /// Source-level attributes, e.g. Firehose's `X-Amz-Firehose-Common-Attributes`
+    /// (at most 50, configured on the delivery stream).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
 }
 
 /// One log event: its message bytes (a text line or a JSON document) and metadata.

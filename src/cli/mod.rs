@@ -3,6 +3,7 @@
 //! failure).
 
 mod check_config;
+mod lambda;
 mod quarantine;
 pub mod reveal;
 mod rules;
@@ -58,6 +59,8 @@ pub enum Command {
     Serve(ConfigArg),
     /// Validate the config and print the effective config with secrets elided.
     CheckConfig(ConfigArg),
+    /// Lambda custom runtime for the Firehose transformation (reads AWS_LAMBDA_RUNTIME_API).
+    Lambda(ConfigArg),
     /// Detection only: findings on stdin's lines as JSON lines.
     Scan(scan::ScanArgs),
     /// List the detection rules (id, type, description, example).
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(&args),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Lambda(args) => lambda::run(&args),
         Command::Scan(args) => scan::run(&args),
         Command::Rules(args) => rules::run(&args),
         Command::Scrub(args) => scrub::run(&args),

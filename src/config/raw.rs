@@ -115,6 +115,15 @@ pub struct RawSources {
     /// `[sources.firehose]`: the Amazon Data Firehose HTTP endpoint.
     #[serde(default)]
     pub firehose: Option<RawFirehoseSource>,
+    /// `[sources.transform]`: the Firehose data transformation over HTTP.
+    #[serde(default)]
+    pub transform: Option<RawTransformSource>,
+    /// `[sources.http_logs]`: NDJSON / JSON arrays on `POST /v1/logs` (Fluent Bit `http`).
+    #[serde(default)]
+    pub http_logs: Option<RawHttpLogsSource>,
+    /// `[sources.stdin]`: lines on standard input.
+    #[serde(default)]
+    pub stdin: Option<RawStdinSource>,
 }
 
 /// `[sources.firehose]`.
@@ -127,6 +136,93 @@ pub struct RawFirehoseSource {
     /// Accept requests without an access key. Must be set explicitly.
     #[serde(default)]
     pub allow_unauthenticated: bool,
+    /// Route of the endpoint.
+    #[serde(default = "default_firehose_path")]
+    pub path: String,
+    /// `auto`, `cloudwatch` (subscription messages only) or `lines` (message extraction on).
+    #[serde(default = "default_record_format")]
+    pub record_format: String,
+    /// Most records per request (Firehose sends at most 10,000).
+    #[serde(default = "default_max_records")]
+    pub max_records: usize,
+    /// Largest record after base64 (Firehose: 1,024,000).
+    #[serde(default = "default_max_record_bytes")]
+    pub max_record_bytes: usize,
+    /// Largest record after gunzip (gzip bombs stop here).
+    #[serde(default = "default_max_decompressed_record_bytes")]
+    pub max_decompressed_record_bytes: usize,
+    /// Largest total after gunzip per request.
+    #[serde(default = "default_max_decompressed_request_bytes")]
+    pub max_decompressed_request_bytes: usize,
+    /// How long a delivered request id is remembered, so a retry is not delivered twice.
+    #[serde(default = "default_dedup_window_secs")]
+    pub dedup_window_secs: u64,
+    /// Most request ids remembered at once.
+    #[serde(default = "default_dedup_max_entries")]
+    pub dedup_max_entries: usize,
+}
+
+/// `[sources.transform]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTransformSource {
+    /// Route of the HTTP variant.
+    #[serde(default = "default_transform_path")]
+    pub path: String,
+    /// Optional bearer token required on the HTTP variant.
+    #[serde(default)]
+    pub bearer_token: Option<SecretRef>,
+    /// `cloudwatch` (re-gzipped subscription message; text lines become NDJSON) or `ndjson`.
+    #[serde(default = "default_transform_output")]
+    pub output: String,
+    /// `auto`, `cloudwatch` or `lines`.
+    #[serde(default = "default_record_format")]
+    pub record_format: String,
+    /// Largest response (Lambda: 6 MB); records that do not fit are `ProcessingFailed`.
+    #[serde(default = "default_max_response_bytes")]
+    pub max_response_bytes: usize,
+    /// Largest record after base64.
+    #[serde(default = "default_max_record_bytes")]
+    pub max_record_bytes: usize,
+    /// Largest record after gunzip.
+    #[serde(default = "default_max_decompressed_record_bytes")]
+    pub max_decompressed_record_bytes: usize,
+    /// Largest total after gunzip per invocation.
+    #[serde(default = "default_max_decompressed_request_bytes")]
+    pub max_decompressed_request_bytes: usize,
+}
+
+/// `[sources.http_logs]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHttpLogsSource {
+    /// Route.
+    #[serde(default = "default_http_logs_path")]
+    pub path: String,
+    /// Optional bearer token (`Authorization: Bearer …`).
+    #[serde(default)]
+    pub bearer_token: Option<SecretRef>,
+    /// Most events per request.
+    #[serde(default = "default_max_records")]
+    pub max_events: usize,
+    /// Largest request body after gunzip.
+    #[serde(default = "default_max_decompressed_record_bytes")]
+    pub max_decompressed_bytes: usize,
+    /// Seconds a client is told to wait (`Retry-After`) on backpressure.
+    #[serde(default = "default_retry_after_secs")]
+    pub retry_after_secs: u64,
+}
+
+/// `[sources.stdin]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStdinSource {
+    /// Longest line; longer lines are quarantined.
+    #[serde(default = "default_stdin_max_line_bytes")]
+    pub max_line_bytes: usize,
+    /// Lines per delivered batch.
+    #[serde(default = "default_stdin_batch")]
+    pub batch_lines: usize,
 }
 
 /// `[detect]`.
@@ -748,4 +844,50 @@ fn default_buffer_bytes() -> u64 {
 }
 fn default_fsync() -> String {
     "per_request".to_owned()
+}
+
+fn default_firehose_path() -> String {
+    "/firehose".to_owned()
+}
+fn default_transform_path() -> String {
+    "/firehose/transform".to_owned()
+}
+fn default_http_logs_path() -> String {
+    "/v1/logs".to_owned()
+}
+fn default_record_format() -> String {
+    "auto".to_owned()
+}
+fn default_transform_output() -> String {
+    "cloudwatch".to_owned()
+}
+fn default_max_records() -> usize {
+    10_000
+}
+fn default_max_record_bytes() -> usize {
+    1_024_000
+}
+fn default_max_decompressed_record_bytes() -> usize {
+    32 * 1024 * 1024
+}
+fn default_max_decompressed_request_bytes() -> usize {
+    256 * 1024 * 1024
+}
+fn default_dedup_window_secs() -> u64 {
+    7200
+}
+fn default_dedup_max_entries() -> usize {
+    100_000
+}
+fn default_max_response_bytes() -> usize {
+    6_000_000
+}
+fn default_retry_after_secs() -> u64 {
+    1
+}
+fn default_stdin_max_line_bytes() -> usize {
+    1024 * 1024
+}
+fn default_stdin_batch() -> usize {
+    512
 }

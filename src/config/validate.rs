@@ -11,9 +11,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::raw::{RawConfig, RawSink};
-use super::raw::{RawSinkCommon, RawSyslogSink};
+use super::raw::{RawConfig, RawSink, RawSinkCommon, RawSources, RawSyslogSink};
 use super::secret::SecretRef;
+use crate::decode::DecodeLimits;
+use crate::decode::firehose::RecordFormat;
 use crate::detect::{DetectConfig, DetectFields, EngineChoice, PhiType};
 
 /// One thing wrong with the config: the key path and what is wrong with it.
@@ -46,6 +47,12 @@ pub struct Config {
     pub log: LogConfig,
     /// The Firehose HTTP endpoint, when configured.
     pub firehose: Option<FirehoseSourceConfig>,
+    /// The Firehose transformation over HTTP (and its settings for `phiscrub lambda`).
+    pub transform: Option<TransformSourceConfig>,
+    /// `POST /v1/logs`, when configured.
+    pub http_logs: Option<HttpLogsSourceConfig>,
+    /// Lines on standard input, when configured.
+    pub stdin: Option<StdinSourceConfig>,
     /// The detection engine (the same as `detect.engine`).
     pub engine: EngineChoice,
     /// The validated `[detect]` section.
@@ -95,6 +102,85 @@ pub struct FirehoseSourceConfig {
     pub access_keys: Vec<SecretRef>,
     /// Whether requests without a key are accepted.
     pub allow_unauthenticated: bool,
+    /// Route of the endpoint.
+    pub path: String,
+    /// How records are interpreted.
+    pub record_format: RecordFormat,
+    /// Decoding bounds.
+    pub limits: DecodeLimits,
+    /// How long delivered request ids are remembered.
+    pub dedup_window: Duration,
+    /// Most request ids remembered.
+    pub dedup_max_entries: usize,
+}
+
+/// What an `Ok` transformation record holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransformOutput {
+    /// A subscription message (re-gzipped when the input was gzip) around the scrubbed
+    /// log events; text-line records become NDJSON.
+    Cloudwatch,
+    /// NDJSON of the scrubbed events, one object per line.
+    Ndjson,
+}
+
+/// Validated `[sources.transform]`.
+#[derive(Debug, Clone)]
+pub struct TransformSourceConfig {
+    /// Route of the HTTP variant.
+    pub path: String,
+    /// Bearer token for the HTTP variant.
+    pub bearer_token: Option<SecretRef>,
+    /// Re-encoding of `Ok` records.
+    pub output: TransformOutput,
+    /// How records are interpreted.
+    pub record_format: RecordFormat,
+    /// Largest response body.
+    pub max_response_bytes: usize,
+    /// Decoding bounds.
+    pub limits: DecodeLimits,
+}
+
+impl Default for TransformSourceConfig {
+    /// The documented defaults (used by `phiscrub lambda` when the section is absent).
+    fn default() -> Self {
+        let limits = DecodeLimits::default();
+        Self {
+            path: "/firehose/transform".to_owned(),
+            bearer_token: None,
+            output: TransformOutput::Cloudwatch,
+            record_format: RecordFormat::Auto,
+            max_response_bytes: 6_000_000,
+            limits: DecodeLimits {
+                max_records: usize::MAX,
+                ..limits
+            },
+        }
+    }
+}
+
+/// Validated `[sources.http_logs]`.
+#[derive(Debug, Clone)]
+pub struct HttpLogsSourceConfig {
+    /// Route.
+    pub path: String,
+    /// Bearer token, when required.
+    pub bearer_token: Option<SecretRef>,
+    /// Most events per request.
+    pub max_events: usize,
+    /// Largest body after gunzip.
+    pub max_decompressed_bytes: usize,
+    /// `Retry-After` on backpressure.
+    pub retry_after: Duration,
+}
+
+/// Validated `[sources.stdin]`.
+#[derive(Debug, Clone)]
+pub struct StdinSourceConfig {
+    /// Longest accepted line.
+    pub max_line_bytes: usize,
+    /// Lines per delivered batch.
+    pub batch_lines: usize,
 }
 
 /// A scrub action's name, as configured.
@@ -566,21 +652,7 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         }
     };
 
-    let firehose = raw.sources.firehose.as_ref().map(|fh| {
-        for (i, key) in fh.access_keys.iter().enumerate() {
-            p.secret(&format!("sources.firehose.access_keys[{i}]"), key);
-        }
-        if fh.access_keys.is_empty() && !fh.allow_unauthenticated {
-            p.add(
-                "sources.firehose.access_keys",
-                "at least one access key is required unless allow_unauthenticated = true",
-            );
-        }
-        FirehoseSourceConfig {
-            access_keys: fh.access_keys.clone(),
-            allow_unauthenticated: fh.allow_unauthenticated,
-        }
-    });
+    let (firehose, transform, http_logs, stdin) = validate_sources(&raw.sources, &mut p);
 
     let detect = match DetectConfig::validate(&DetectFields {
         engine: &raw.detect.engine,
@@ -824,6 +896,9 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
             admin_listen,
             log: LogConfig { level, json },
             firehose,
+            transform,
+            http_logs,
+            stdin,
             engine,
             detect,
             actions: ActionsConfig {
@@ -1206,6 +1281,155 @@ fn delivery_config(p: &mut Problems, name: &str, sink: &RawSink) -> DeliveryConf
     }
 }
 
+type ValidatedSources = (
+    Option<FirehoseSourceConfig>,
+    Option<TransformSourceConfig>,
+    Option<HttpLogsSourceConfig>,
+    Option<StdinSourceConfig>,
+);
+
+/// Checks `[sources.*]`.
+fn validate_sources(raw: &RawSources, p: &mut Problems) -> ValidatedSources {
+    fn positive(p: &mut Problems, key: &str, value: usize) {
+        if value == 0 {
+            p.add(key, "must be greater than 0");
+        }
+    }
+    let mut paths: Vec<(String, String)> = Vec::new();
+    let mut route = |p: &mut Problems, key: &str, path: &str| {
+        if !path.starts_with('/') || path.contains(['{', '}', '*', '?', '#']) {
+            p.add(
+                key,
+                format!("`{path}` must be a literal path starting with `/`"),
+            );
+        } else if let Some((other, _)) = paths.iter().find(|(_, existing)| existing == path) {
+            p.add(key, format!("`{path}` is already used by {other}"));
+        }
+        paths.push((key.to_owned(), path.to_owned()));
+    };
+    let firehose = raw.firehose.as_ref().map(|fh| {
+        for (i, key) in fh.access_keys.iter().enumerate() {
+            p.secret(&format!("sources.firehose.access_keys[{i}]"), key);
+        }
+        if fh.access_keys.is_empty() && !fh.allow_unauthenticated {
+            p.add(
+                "sources.firehose.access_keys",
+                "at least one access key is required unless allow_unauthenticated = true",
+            );
+        }
+        route(p, "sources.firehose.path", &fh.path);
+        let record_format = p
+            .parsed::<RecordFormat, _>("sources.firehose.record_format", &fh.record_format)
+            .unwrap_or_default();
+        positive(p, "sources.firehose.max_records", fh.max_records);
+        positive(p, "sources.firehose.max_record_bytes", fh.max_record_bytes);
+        positive(
+            p,
+            "sources.firehose.max_decompressed_record_bytes",
+            fh.max_decompressed_record_bytes,
+        );
+        if fh.max_decompressed_request_bytes < fh.max_decompressed_record_bytes {
+            p.add(
+                "sources.firehose.max_decompressed_request_bytes",
+                "must be at least max_decompressed_record_bytes",
+            );
+        }
+        positive(
+            p,
+            "sources.firehose.dedup_max_entries",
+            fh.dedup_max_entries,
+        );
+        FirehoseSourceConfig {
+            access_keys: fh.access_keys.clone(),
+            allow_unauthenticated: fh.allow_unauthenticated,
+            path: fh.path.clone(),
+            record_format,
+            limits: DecodeLimits {
+                max_record_bytes: fh.max_record_bytes,
+                max_decompressed_record_bytes: fh.max_decompressed_record_bytes,
+                max_decompressed_request_bytes: fh.max_decompressed_request_bytes,
+                max_records: fh.max_records,
+            },
+            dedup_window: Duration::from_secs(fh.dedup_window_secs),
+            dedup_max_entries: fh.dedup_max_entries,
+        }
+    });
+    let transform = raw.transform.as_ref().map(|t| {
+        route(p, "sources.transform.path", &t.path);
+        if let Some(token) = &t.bearer_token {
+            p.secret("sources.transform.bearer_token", token);
+        }
+        let output = match t.output.as_str() {
+            "cloudwatch" => TransformOutput::Cloudwatch,
+            "ndjson" => TransformOutput::Ndjson,
+            other => {
+                p.add(
+                    "sources.transform.output",
+                    format!("unknown output `{other}` (expected cloudwatch or ndjson)"),
+                );
+                TransformOutput::Cloudwatch
+            }
+        };
+        let record_format = p
+            .parsed::<RecordFormat, _>("sources.transform.record_format", &t.record_format)
+            .unwrap_or_default();
+        if t.max_response_bytes < 1024 || t.max_response_bytes > 6 * 1024 * 1024 {
+            p.add(
+                "sources.transform.max_response_bytes",
+                "must be between 1024 and 6291456 (Lambda's response limit)",
+            );
+        }
+        positive(p, "sources.transform.max_record_bytes", t.max_record_bytes);
+        if t.max_decompressed_request_bytes < t.max_decompressed_record_bytes {
+            p.add(
+                "sources.transform.max_decompressed_request_bytes",
+                "must be at least max_decompressed_record_bytes",
+            );
+        }
+        TransformSourceConfig {
+            path: t.path.clone(),
+            bearer_token: t.bearer_token.clone(),
+            output,
+            record_format,
+            max_response_bytes: t.max_response_bytes,
+            limits: DecodeLimits {
+                max_record_bytes: t.max_record_bytes,
+                max_decompressed_record_bytes: t.max_decompressed_record_bytes,
+                max_decompressed_request_bytes: t.max_decompressed_request_bytes,
+                max_records: usize::MAX,
+            },
+        }
+    });
+    let http_logs = raw.http_logs.as_ref().map(|h| {
+        route(p, "sources.http_logs.path", &h.path);
+        if let Some(token) = &h.bearer_token {
+            p.secret("sources.http_logs.bearer_token", token);
+        }
+        positive(p, "sources.http_logs.max_events", h.max_events);
+        positive(
+            p,
+            "sources.http_logs.max_decompressed_bytes",
+            h.max_decompressed_bytes,
+        );
+        HttpLogsSourceConfig {
+            path: h.path.clone(),
+            bearer_token: h.bearer_token.clone(),
+            max_events: h.max_events,
+            max_decompressed_bytes: h.max_decompressed_bytes,
+            retry_after: Duration::from_secs(h.retry_after_secs.max(1)),
+        }
+    });
+    let stdin = raw.stdin.as_ref().map(|s| {
+        positive(p, "sources.stdin.max_line_bytes", s.max_line_bytes);
+        positive(p, "sources.stdin.batch_lines", s.batch_lines);
+        StdinSourceConfig {
+            max_line_bytes: s.max_line_bytes,
+            batch_lines: s.batch_lines,
+        }
+    });
+    (firehose, transform, http_logs, stdin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1278,6 +1502,31 @@ mod tests {
             keys(&validate(raw).unwrap_err()),
             ["sources.firehose.access_keys[0]"]
         );
+    }
+
+    #[test]
+    fn source_routes_must_be_distinct_literal_paths() {
+        let mut raw = default_raw();
+        raw.sources.firehose.as_mut().unwrap().path = "/v1/logs".into();
+        raw.sources.transform.as_mut().unwrap().output = "xml".into();
+        let problems = validate(raw).unwrap_err();
+        let keys = keys(&problems);
+        assert!(keys.contains(&"sources.http_logs.path"), "{keys:?}");
+        assert!(keys.contains(&"sources.transform.output"), "{keys:?}");
+    }
+
+    #[test]
+    fn firehose_limits_must_be_coherent() {
+        let mut raw = default_raw();
+        let fh = raw.sources.firehose.as_mut().unwrap();
+        fh.record_format = "xml".into();
+        fh.max_decompressed_request_bytes = 1;
+        let keys_found = keys(&validate(raw).unwrap_err())
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        assert!(keys_found.contains(&"sources.firehose.record_format".to_owned()));
+        assert!(keys_found.contains(&"sources.firehose.max_decompressed_request_bytes".to_owned()));
     }
 
     #[test]

@@ -32,3 +32,16 @@ pub trait Deliver: Send + Sync {
     /// Accepts a batch of scrubbed events.
     fn submit(&self, events: Vec<Event>) -> DeliverFuture<'_>;
 }
+
+pub mod interim;
+pub mod memory;
+pub mod ndjson;
+pub mod stage;
+pub mod workers;
+
+pub use memory::MemoryDeliver;
+pub use stage::{ScrubStage, StageError, StageFactory};
+pub use workers::{PoolError, WorkerPool, WorkerState};
+pub mod context;
+pub use context::{DrainError, Pipeline, scrub_drain};
+pub mod scrubber;

@@ -31,6 +31,9 @@ pub struct Metrics {
     pub quarantined_records: IntCounterVec,
     /// Records dropped on purpose (e.g. control messages), by reason.
     pub dropped_records: IntCounterVec,
+    /// Firehose transformation records answered, by result (`ok`, `dropped`,
+    /// `processing_failed`).
+    pub transform_records: IntCounterVec,
     /// Events delivered, by sink.
     pub sink_sent: IntCounterVec,
     /// Delivery attempts that failed, by sink and kind (`transient`, `permanent`).
@@ -167,6 +170,12 @@ impl Metrics {
                 "Records dropped on purpose.",
                 &["reason"],
             )?,
+            transform_records: counter(
+                r,
+                "transform_records_total",
+                "Firehose transformation records answered, by result.",
+                &["result"],
+            )?,
             sink_sent: counter(r, "sink_sent_events_total", "Events delivered.", &["sink"])?,
             sink_failed: counter(
                 r,
@@ -294,7 +303,10 @@ mod tests {
         ("sink", "sink names from the operator's config"),
         ("kind", "SINK_FAILURE_KINDS"),
         ("operation", "KMS operation names fixed by code"),
-        ("result", "data-key cache result: hit | miss"),
+        (
+            "result",
+            "data-key cache result (hit | miss) or transformation result (ok | dropped | processing_failed)",
+        ),
         ("version", "CARGO_PKG_VERSION at build time"),
         ("engine", "detection engines compiled in"),
     ];
@@ -312,6 +324,7 @@ mod tests {
             actions,
             quarantined_records,
             dropped_records,
+            transform_records,
             sink_sent,
             sink_failed,
             sink_retried,
@@ -334,6 +347,7 @@ mod tests {
             ("actions", actions),
             ("quarantined_records", quarantined_records),
             ("dropped_records", dropped_records),
+            ("transform_records", transform_records),
             ("sink_sent", sink_sent),
             ("sink_failed", sink_failed),
             ("sink_retried", sink_retried),
