@@ -60,6 +60,12 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     logging::init(&config.log.level, config.log.json);
     let engine = crate::detect::engines_compiled_in();
     let metrics = Metrics::new(engine)?;
+    if config.firehose.is_some() {
+        metrics.declare_source("firehose");
+    }
+    for sink in config.sinks.keys() {
+        metrics.declare_sink(sink);
+    }
     let readiness = Readiness::default();
     let shutdown = Shutdown::new();
 

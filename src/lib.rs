@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod admin;
 pub mod app;
+pub mod canary;
 pub mod cli;
 pub mod config;
 pub mod detect;

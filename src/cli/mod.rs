@@ -4,6 +4,8 @@
 
 mod check_config;
 pub mod reveal;
+mod rules;
+mod scan;
 pub mod scrub;
 
 use std::path::PathBuf;
@@ -55,6 +57,10 @@ pub enum Command {
     Serve(ConfigArg),
     /// Validate the config and print the effective config with secrets elided.
     CheckConfig(ConfigArg),
+    /// Detection only: findings on stdin's lines as JSON lines.
+    Scan(scan::ScanArgs),
+    /// List the detection rules (id, type, description, example).
+    Rules(rules::RulesArgs),
     /// Scrub standard input to standard output with the configured policy.
     Scrub(scrub::ScrubArgs),
     /// Decrypt the enc tokens of scrubbed lines on stdin (needs kms:Decrypt); audited.
@@ -80,6 +86,8 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(&args),
         Command::CheckConfig(args) => check_config::run(&args),
+        Command::Scan(args) => scan::run(&args),
+        Command::Rules(args) => rules::run(&args),
         Command::Scrub(args) => scrub::run(&args),
         Command::Reveal(args) => reveal::run(&args),
     }

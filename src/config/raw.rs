@@ -136,14 +136,42 @@ pub struct RawDetect {
     /// `auto`, `hyperscan` or `portable`.
     #[serde(default = "default_engine")]
     pub engine: String,
+    /// Built-in rule ids to switch off.
+    #[serde(default)]
+    pub disable: Vec<String>,
+    /// Custom rules (same fields as `rules/*.toml`).
+    #[serde(default)]
+    pub rules: Vec<crate::detect::RuleSpec>,
+    /// CIDRs whose IPs are never PHI (absent: RFC 1918, loopback, link-local, ULA).
+    #[serde(default)]
+    pub ip_allow: Option<Vec<String>>,
+    /// `contextual` (default), `all` or `none`.
+    #[serde(default = "default_date_policy")]
+    pub date_policy: String,
+    /// Longest line scanned; longer lines fail closed.
+    #[serde(default = "default_max_line_bytes")]
+    pub max_line_bytes: u64,
 }
 
 impl Default for RawDetect {
     fn default() -> Self {
         Self {
             engine: default_engine(),
+            disable: Vec::new(),
+            rules: Vec::new(),
+            ip_allow: None,
+            date_policy: default_date_policy(),
+            max_line_bytes: default_max_line_bytes(),
         }
     }
+}
+
+fn default_date_policy() -> String {
+    "contextual".to_owned()
+}
+
+fn default_max_line_bytes() -> u64 {
+    crate::detect::DEFAULT_MAX_LINE_BYTES as u64
 }
 
 /// `[actions]`.

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::raw::{RawConfig, RawSink};
 use super::secret::SecretRef;
-use crate::detect::{EngineChoice, PhiType};
+use crate::detect::{DetectConfig, DetectFields, EngineChoice, PhiType};
 
 /// One thing wrong with the config: the key path and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,8 +45,10 @@ pub struct Config {
     pub log: LogConfig,
     /// The Firehose HTTP endpoint, when configured.
     pub firehose: Option<FirehoseSourceConfig>,
-    /// The detection engine.
+    /// The detection engine (the same as `detect.engine`).
     pub engine: EngineChoice,
+    /// The validated `[detect]` section.
+    pub detect: DetectConfig,
     /// Action policy.
     pub actions: ActionsConfig,
     /// Key provider.
@@ -336,13 +338,23 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         }
     });
 
-    let engine = p.parsed::<EngineChoice, _>("detect.engine", &raw.detect.engine);
-    if engine == Some(EngineChoice::Hyperscan) && !cfg!(feature = "hyperscan") {
-        p.add(
-            "detect.engine",
-            "this binary was built without the hyperscan feature; use auto or portable",
-        );
-    }
+    let detect = match DetectConfig::validate(&DetectFields {
+        engine: &raw.detect.engine,
+        disable: &raw.detect.disable,
+        rules: &raw.detect.rules,
+        ip_allow: raw.detect.ip_allow.as_deref(),
+        date_policy: &raw.detect.date_policy,
+        max_line_bytes: raw.detect.max_line_bytes,
+    }) {
+        Ok(d) => Some(d),
+        Err(problems) => {
+            for (key, problem) in problems {
+                p.add(key, problem);
+            }
+            None
+        }
+    };
+    let engine: Option<EngineChoice> = detect.as_ref().map(|d| d.engine);
 
     let default_action = p.parsed::<ActionName, _>("actions.default", &raw.actions.default);
     let mut types = BTreeMap::new();
@@ -529,49 +541,54 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
     match (
         server_listen,
         admin_listen,
-        engine,
+        engine.zip(detect),
         default_action,
         provider,
     ) {
-        (Some(listen), Some(admin_listen), Some(engine), Some(default), Some(provider)) => {
-            Ok(Config {
-                state_dir: raw.state_dir.clone(),
-                server: ServerConfig {
-                    listen,
-                    grace_period: Duration::from_secs(raw.server.grace_period_secs),
-                    drain_delay: Duration::from_secs(raw.server.drain_delay_secs),
-                    max_body_bytes,
-                    request_timeout: Duration::from_secs(raw.server.request_timeout_secs),
-                    tls: raw
-                        .server
-                        .tls
-                        .as_ref()
-                        .map(|t| (t.cert_file.clone(), t.key_file.clone())),
-                },
-                admin_listen,
-                log: LogConfig { level, json },
-                firehose,
-                engine,
-                actions: ActionsConfig {
-                    default,
-                    types,
-                    rules,
-                    fields,
-                    mask_template: raw.actions.mask_template.clone(),
-                    partial_keep: raw.actions.partial_keep,
-                },
-                keys: KeysConfig {
-                    provider,
-                    hmac_key: raw.keys.hmac_key.clone(),
-                    hmac_key_kms_blob,
-                    encryption_context: raw.keys.encryption_context.clone(),
-                    context_log_group: raw.keys.context_log_group,
-                    cache,
-                },
-                sinks,
-                raw,
-            })
-        }
+        (
+            Some(listen),
+            Some(admin_listen),
+            Some((engine, detect)),
+            Some(default),
+            Some(provider),
+        ) => Ok(Config {
+            state_dir: raw.state_dir.clone(),
+            server: ServerConfig {
+                listen,
+                grace_period: Duration::from_secs(raw.server.grace_period_secs),
+                drain_delay: Duration::from_secs(raw.server.drain_delay_secs),
+                max_body_bytes,
+                request_timeout: Duration::from_secs(raw.server.request_timeout_secs),
+                tls: raw
+                    .server
+                    .tls
+                    .as_ref()
+                    .map(|t| (t.cert_file.clone(), t.key_file.clone())),
+            },
+            admin_listen,
+            log: LogConfig { level, json },
+            firehose,
+            engine,
+            detect,
+            actions: ActionsConfig {
+                default,
+                types,
+                rules,
+                fields,
+                mask_template: raw.actions.mask_template.clone(),
+                partial_keep: raw.actions.partial_keep,
+            },
+            keys: KeysConfig {
+                provider,
+                hmac_key: raw.keys.hmac_key.clone(),
+                hmac_key_kms_blob,
+                encryption_context: raw.keys.encryption_context.clone(),
+                context_log_group: raw.keys.context_log_group,
+                cache,
+            },
+            sinks,
+            raw,
+        }),
         _ => Err(vec![ConfigProblem {
             key: "config".to_owned(),
             problem: "internal: a required value was missing without a recorded problem".to_owned(),

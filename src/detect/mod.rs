@@ -1,10 +1,297 @@
 //! PHI detection: what counts as protected health information in a log line, and where.
+//!
+//! Design (see `rules/`, PERFORMANCE.md and the README's "Detection" section): an
+//! engine-specific *candidate* stage proposes where a rule may match (Hyperscan or
+//! aho-corasick over every rule keyword, key spelling and context word; a shared shape pass
+//! for digit/alphanumeric/hex tokens; hashed dictionary lookups for names), then ONE shared
+//! *confirm* stage runs each rule's regex anchored to the candidate window, takes its
+//! capture group, applies validator, context, allow-lists, and resolves overlaps. Because
+//! both engines produce the same literal hit set and share everything else, they give the
+//! same findings by construction; `tests/detect_engines.rs` checks that they do.
 
-mod finding;
+mod catalog;
+mod config;
+#[doc(hidden)]
+pub mod corpus;
+#[doc(hidden)]
+pub mod eval;
+mod literals;
+mod names;
 mod phi_type;
+mod scanner;
+mod shape;
+mod validators;
 
-pub use finding::{Finding, RuleIdx, ScanError};
+use std::sync::Arc;
+
+pub use catalog::{ContextSpec, DetectBuildError, RuleSpec, builtin_specs};
+pub use config::{
+    Cidr, DEFAULT_IP_ALLOW, DEFAULT_MAX_LINE_BYTES, DatePolicy, DetectConfig, DetectFields,
+};
 pub use phi_type::{PhiType, UnknownPhiType};
+pub use scanner::{ScanError, Scanner};
+pub use validators::Validator;
+
+use catalog::{Rule, Trigger};
+use literals::LiteralMatcher;
+
+/// One finding: a byte span of a PHI type, found by a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Finding {
+    /// Start offset (inclusive).
+    pub start: usize,
+    /// End offset (exclusive).
+    pub end: usize,
+    /// The PHI type.
+    pub phi_type: PhiType,
+    /// The rule that found it.
+    pub rule: RuleIdx,
+}
+
+/// Index of a rule in a [`Detector`]; [`Detector::rule_id`] gives its stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RuleIdx(pub u32);
+
+/// Public description of one rule (for `phiscrub rules`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RuleInfo {
+    /// Stable id.
+    pub id: String,
+    /// PHI type name.
+    #[serde(rename = "type")]
+    pub phi_type: String,
+    /// What it finds.
+    pub description: String,
+    /// One example line.
+    pub example: String,
+    /// Where the rule comes from: `builtin` or `config`.
+    pub source: &'static str,
+}
+
+/// The compiled, immutable detector: share it as `Arc<Detector>`, one [`Scanner`] per thread.
+#[derive(Debug)]
+pub struct Detector {
+    rules: Vec<Rule>,
+    sources: Vec<&'static str>,
+    lit_lens: Vec<u32>,
+    /// Per literal: rules it triggers.
+    lit_triggers: Vec<Vec<u32>>,
+    /// Per literal: key-led rules whose key it spells.
+    lit_keys: Vec<Vec<u32>>,
+    /// Per literal: whether some rule uses it as context.
+    rule_require: Vec<Vec<u32>>,
+    rule_veto: Vec<Vec<u32>>,
+    digit_rules: Vec<u32>,
+    alnum_rules: Vec<u32>,
+    hexcolon_rules: Vec<u32>,
+    line_rules: Vec<u32>,
+    name_pair_rule: Option<u32>,
+    matcher: LiteralMatcher,
+    names: names::Names,
+    config: DetectConfig,
+}
+
+fn intern(
+    lits: &mut Vec<String>,
+    index: &mut std::collections::HashMap<String, u32>,
+    word: &str,
+) -> u32 {
+    let w = word.to_ascii_lowercase();
+    if let Some(&i) = index.get(&w) {
+        return i;
+    }
+    let i = lits.len() as u32;
+    lits.push(w.clone());
+    index.insert(w, i);
+    i
+}
+
+impl Detector {
+    /// Compiles the built-in catalog (minus disabled rules) plus the config's rules.
+    pub fn build(config: &DetectConfig) -> Result<Detector, DetectBuildError> {
+        let mut specs: Vec<(RuleSpec, &'static str)> = builtin_specs()?
+            .into_iter()
+            .filter(|s| !config.disable.contains(&s.id))
+            .map(|s| (s, "builtin"))
+            .collect();
+        specs.extend(config.rules.iter().cloned().map(|s| (s, "config")));
+        let mut rules = Vec::with_capacity(specs.len());
+        let mut sources = Vec::with_capacity(specs.len());
+        let mut seen = std::collections::HashSet::new();
+        for (spec, source) in specs {
+            if !seen.insert(spec.id.clone()) {
+                return Err(DetectBuildError::Rule {
+                    id: spec.id,
+                    problem: "duplicate rule id".into(),
+                });
+            }
+            let rule = catalog::compile_rule(spec)?;
+            if config.date_policy == DatePolicy::None && rule.phi_type == PhiType::Date {
+                continue;
+            }
+            rules.push(rule);
+            sources.push(source);
+        }
+        let mut lits = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut lit_triggers: Vec<Vec<u32>> = Vec::new();
+        let mut lit_keys: Vec<Vec<u32>> = Vec::new();
+        let mut rule_require = Vec::new();
+        let mut rule_veto = Vec::new();
+        let (mut digit_rules, mut alnum_rules, mut hexcolon_rules, mut line_rules) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut name_pair_rule = None;
+        let grow = |v: &mut Vec<Vec<u32>>, n: usize| {
+            if v.len() < n {
+                v.resize(n, Vec::new());
+            }
+        };
+        for (r, rule) in rules.iter().enumerate() {
+            let r = r as u32;
+            match rule.trigger {
+                Trigger::Keywords => {
+                    for k in &rule.spec.keywords {
+                        let l = intern(&mut lits, &mut index, k) as usize;
+                        grow(&mut lit_triggers, l + 1);
+                        lit_triggers[l].push(r);
+                    }
+                }
+                Trigger::Key => {
+                    for k in &rule.spec.keys {
+                        for spelling in catalog::key_spellings(k) {
+                            let l = intern(&mut lits, &mut index, &spelling) as usize;
+                            grow(&mut lit_keys, l + 1);
+                            lit_keys[l].push(r);
+                        }
+                    }
+                }
+                Trigger::Digits(..) => digit_rules.push(r),
+                Trigger::Alnum(..) => alnum_rules.push(r),
+                Trigger::HexColon => hexcolon_rules.push(r),
+                Trigger::Line => line_rules.push(r),
+                Trigger::Builtin => name_pair_rule = Some(r),
+            }
+            let ignore_require =
+                config.date_policy == DatePolicy::All && rule.phi_type == PhiType::Date;
+            rule_require.push(if ignore_require {
+                Vec::new()
+            } else {
+                rule.require
+                    .iter()
+                    .map(|k| intern(&mut lits, &mut index, k))
+                    .collect()
+            });
+            rule_veto.push(
+                rule.veto
+                    .iter()
+                    .map(|k| intern(&mut lits, &mut index, k))
+                    .collect(),
+            );
+        }
+        grow(&mut lit_triggers, lits.len());
+        grow(&mut lit_keys, lits.len());
+        let lit_lens = lits.iter().map(|l| l.len() as u32).collect();
+        let matcher = match config.engine {
+            EngineChoice::Portable => LiteralMatcher::portable(&lits)?,
+            EngineChoice::Hyperscan => hyperscan_matcher(&lits)?,
+            EngineChoice::Auto => match hyperscan_matcher(&lits) {
+                Ok(m) => m,
+                Err(_) => LiteralMatcher::portable(&lits)?,
+            },
+        };
+        Ok(Detector {
+            rules,
+            sources,
+            lit_lens,
+            lit_triggers,
+            lit_keys,
+            rule_require,
+            rule_veto,
+            digit_rules,
+            alnum_rules,
+            hexcolon_rules,
+            line_rules,
+            name_pair_rule,
+            matcher,
+            names: names::Names::load(),
+            config: config.clone(),
+        })
+    }
+
+    /// The engine actually running: `"hyperscan"` or `"portable"`.
+    pub fn engine_name(&self) -> &'static str {
+        self.matcher.name()
+    }
+
+    /// The stable id of a rule.
+    pub fn rule_id(&self, rule: RuleIdx) -> &str {
+        self.rules
+            .get(rule.0 as usize)
+            .map_or("unknown", |r| r.spec.id.as_str())
+    }
+
+    /// The PHI type of a rule.
+    pub fn rule_type(&self, rule: RuleIdx) -> Option<PhiType> {
+        self.rules.get(rule.0 as usize).map(|r| r.phi_type)
+    }
+
+    /// Number of rules compiled.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The catalog for listing.
+    pub fn rules(&self) -> Vec<RuleInfo> {
+        self.rules
+            .iter()
+            .zip(&self.sources)
+            .map(|(r, src)| RuleInfo {
+                id: r.spec.id.clone(),
+                phi_type: r.phi_type.as_str().to_owned(),
+                description: r.spec.description.clone(),
+                example: r.spec.examples.first().cloned().unwrap_or_default(),
+                source: src,
+            })
+            .collect()
+    }
+
+    /// The examples and negative examples of a rule (for the catalog test).
+    pub fn rule_examples(&self, rule: RuleIdx) -> (&[String], &[String]) {
+        self.rules.get(rule.0 as usize).map_or((&[], &[]), |r| {
+            (
+                r.spec.examples.as_slice(),
+                r.spec.negative_examples.as_slice(),
+            )
+        })
+    }
+
+    /// The validated config it was built from.
+    pub fn config(&self) -> &DetectConfig {
+        &self.config
+    }
+
+    /// A scanner (per-thread scratch and buffers).
+    pub fn scanner(self: &Arc<Self>) -> Scanner {
+        Scanner::new(Arc::clone(self))
+    }
+}
+
+#[cfg(feature = "hyperscan")]
+fn hyperscan_matcher(lits: &[String]) -> Result<LiteralMatcher, DetectBuildError> {
+    if !cfg!(target_arch = "x86_64") && !cfg!(target_arch = "aarch64") {
+        return Err(DetectBuildError::EngineUnavailable(
+            "unsupported CPU".into(),
+        ));
+    }
+    LiteralMatcher::hyperscan(lits)
+}
+
+#[cfg(not(feature = "hyperscan"))]
+fn hyperscan_matcher(_lits: &[String]) -> Result<LiteralMatcher, DetectBuildError> {
+    Err(DetectBuildError::EngineUnavailable(
+        "this binary was built without the hyperscan feature".into(),
+    ))
+}
 
 /// The detection engine to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

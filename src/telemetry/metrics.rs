@@ -5,6 +5,7 @@
 //! and sink names, PHI types, rule ids, reason enums), never from payload data, so a log
 //! line can neither leak through a label nor blow up cardinality.
 
+use crate::quarantine::QuarantineReason;
 use prometheus::{
     Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts,
     Registry, TextEncoder,
@@ -55,6 +56,19 @@ pub struct Metrics {
     /// Always 1; the labels carry version and engine.
     pub build_info: IntGaugeVec,
 }
+
+/// The `kind` label values of `phiscrub_sink_failed_total`.
+pub const SINK_FAILURE_KINDS: [&str; 2] = ["transient", "permanent"];
+
+/// Every quarantine reason, exported at 0 from start-up so that quarantine rates exist
+/// before the first record is quarantined.
+const QUARANTINE_REASONS: [QuarantineReason; 5] = [
+    QuarantineReason::DecodeFailed,
+    QuarantineReason::Oversize,
+    QuarantineReason::ScanFailed,
+    QuarantineReason::ActionFailed,
+    QuarantineReason::SinkRejected,
+];
 
 /// A metric could not be registered (a duplicate name: a programming error).
 #[derive(Debug, thiserror::Error)]
@@ -202,11 +216,38 @@ impl Metrics {
             )?,
             registry,
         };
+        for reason in QUARANTINE_REASONS {
+            metrics
+                .quarantined_records
+                .with_label_values(&[reason.as_str()]);
+        }
         metrics
             .build_info
             .with_label_values(&[env!("CARGO_PKG_VERSION"), engine])
             .set(1);
         Ok(metrics)
+    }
+
+    /// Exports every per-source series at 0, so that a quiet source reads as a rate of 0
+    /// rather than no data (alerts such as "no traffic" compare against 0). Call once per
+    /// configured source, with the source's fixed name.
+    pub fn declare_source(&self, source: &str) {
+        self.received_records.with_label_values(&[source]);
+        self.received_bytes.with_label_values(&[source]);
+        self.request_duration.with_label_values(&[source]);
+    }
+
+    /// Exports every per-sink series at 0 (see [`Metrics::declare_source`]). Call once per
+    /// configured sink, with the sink's name from the config.
+    pub fn declare_sink(&self, sink: &str) {
+        self.sink_sent.with_label_values(&[sink]);
+        for kind in SINK_FAILURE_KINDS {
+            self.sink_failed.with_label_values(&[sink, kind]);
+        }
+        self.sink_retried.with_label_values(&[sink]);
+        self.queue_depth.with_label_values(&[sink]);
+        self.queue_bytes.with_label_values(&[sink]);
+        self.queue_oldest_age.with_label_values(&[sink]);
     }
 
     /// The Prometheus text exposition of every metric.
@@ -226,6 +267,180 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use prometheus::core::Collector;
+
+    /// Every label name phiscrub may use, with the bounded set its values come from. None
+    /// of these sets is fed by payload bytes, request ids, log groups or stream names; a
+    /// new label goes here only after checking that, with its bound written down.
+    const BOUNDED_LABELS: &[(&str, &str)] = &[
+        ("source", "source names fixed by code (firehose, ...)"),
+        (
+            "outcome",
+            "request and KMS outcome enums fixed by code (ok, ...)",
+        ),
+        (
+            "reason",
+            "decode-failure, quarantine and drop reason enums fixed by code",
+        ),
+        ("type", "the canonical PHI types (detect::PhiType)"),
+        (
+            "rule",
+            "rule ids of the built-in rule files and the operator's config",
+        ),
+        (
+            "action",
+            "the action enum (mask, partial, tokenize, encrypt, drop, ...)",
+        ),
+        ("sink", "sink names from the operator's config"),
+        ("kind", "SINK_FAILURE_KINDS"),
+        ("operation", "KMS operation names fixed by code"),
+        ("result", "data-key cache result: hit | miss"),
+        ("version", "CARGO_PKG_VERSION at build time"),
+        ("engine", "detection engines compiled in"),
+    ];
+
+    /// Every collector in `Metrics`. The exhaustive destructuring makes adding a field
+    /// without listing it here a compile error, so no metric escapes the label checks.
+    fn collectors(metrics: &Metrics) -> Vec<(&'static str, &dyn Collector)> {
+        let Metrics {
+            registry: _,
+            received_records,
+            received_bytes,
+            requests,
+            decode_failures,
+            findings,
+            actions,
+            quarantined_records,
+            dropped_records,
+            sink_sent,
+            sink_failed,
+            sink_retried,
+            queue_depth,
+            queue_bytes,
+            queue_oldest_age,
+            scan_duration,
+            request_duration,
+            kms_calls,
+            data_key_cache,
+            canary_failed,
+            build_info,
+        } = metrics;
+        vec![
+            ("received_records", received_records),
+            ("received_bytes", received_bytes),
+            ("requests", requests),
+            ("decode_failures", decode_failures),
+            ("findings", findings),
+            ("actions", actions),
+            ("quarantined_records", quarantined_records),
+            ("dropped_records", dropped_records),
+            ("sink_sent", sink_sent),
+            ("sink_failed", sink_failed),
+            ("sink_retried", sink_retried),
+            ("queue_depth", queue_depth),
+            ("queue_bytes", queue_bytes),
+            ("queue_oldest_age", queue_oldest_age),
+            ("scan_duration", scan_duration),
+            ("request_duration", request_duration),
+            ("kms_calls", kms_calls),
+            ("data_key_cache", data_key_cache),
+            ("canary_failed", canary_failed),
+            ("build_info", build_info),
+        ]
+    }
+
+    #[test]
+    fn every_label_name_is_on_the_bounded_allow_list() {
+        let metrics = Metrics::new("portable").unwrap();
+        for (field, collector) in collectors(&metrics) {
+            for desc in collector.desc() {
+                assert!(
+                    desc.const_label_pairs.is_empty(),
+                    "{field}: constant labels bypass the allow-list"
+                );
+                for label in &desc.variable_labels {
+                    assert!(
+                        BOUNDED_LABELS.iter().any(|(name, _)| name == label),
+                        "{field} ({}) uses label {label:?}, which is not on the bounded \
+                         allow-list: check that its values cannot come from payload data, \
+                         then add it to BOUNDED_LABELS with its bound",
+                        desc.fq_name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn allow_list_names_no_label_that_could_carry_payload_data() {
+        // Labels whose natural values are payload-derived or unbounded.
+        for forbidden in [
+            "message",
+            "log_group",
+            "log_stream",
+            "request_id",
+            "owner",
+            "path",
+            "url",
+            "host",
+            "user",
+            "patient",
+            "value",
+            "match",
+            "error",
+        ] {
+            assert!(
+                BOUNDED_LABELS.iter().all(|(name, _)| *name != forbidden),
+                "{forbidden} must never be a label"
+            );
+        }
+        for (name, bound) in BOUNDED_LABELS {
+            assert!(!bound.is_empty(), "label {name} has no documented bound");
+        }
+    }
+
+    #[test]
+    fn fresh_registry_exports_quarantine_reasons_at_zero() {
+        let metrics = Metrics::new("portable").unwrap();
+        let text = metrics.render();
+        for reason in QUARANTINE_REASONS {
+            // A new QuarantineReason variant breaks this match: add it to QUARANTINE_REASONS.
+            match reason {
+                QuarantineReason::DecodeFailed
+                | QuarantineReason::Oversize
+                | QuarantineReason::ScanFailed
+                | QuarantineReason::ActionFailed
+                | QuarantineReason::SinkRejected => {}
+            }
+            let line = format!(
+                "phiscrub_quarantined_records_total{{reason=\"{}\"}} 0",
+                reason.as_str()
+            );
+            assert!(text.contains(&line), "{line} missing:\n{text}");
+        }
+    }
+
+    #[test]
+    fn declared_sources_and_sinks_are_exported_at_zero() {
+        let metrics = Metrics::new("portable").unwrap();
+        metrics.declare_source("firehose");
+        metrics.declare_sink("splunk");
+        let text = metrics.render();
+        for line in [
+            "phiscrub_received_records_total{source=\"firehose\"} 0",
+            "phiscrub_received_bytes_total{source=\"firehose\"} 0",
+            "phiscrub_request_duration_seconds_count{source=\"firehose\"} 0",
+            "phiscrub_sink_sent_events_total{sink=\"splunk\"} 0",
+            "phiscrub_sink_failed_total{kind=\"permanent\",sink=\"splunk\"} 0",
+            "phiscrub_sink_failed_total{kind=\"transient\",sink=\"splunk\"} 0",
+            "phiscrub_sink_retried_total{sink=\"splunk\"} 0",
+            "phiscrub_queue_depth_events{sink=\"splunk\"} 0",
+            "phiscrub_queue_bytes{sink=\"splunk\"} 0",
+            "phiscrub_queue_oldest_event_age_seconds{sink=\"splunk\"} 0",
+        ] {
+            assert!(text.contains(line), "{line} missing:\n{text}");
+        }
+    }
 
     #[test]
     fn build_info_carries_version_and_engine() {

@@ -1,0 +1,382 @@
+//! The names dictionary: US Census 1990 first names and the 20,000 most frequent surnames
+//! (`data/names/`, derived by `scripts/derive-names`), held in hash sets and looked up per
+//! candidate word. Keeping the dictionary out of any automaton keeps start-up fast
+//! (PERFORMANCE.md: a 25,000-name Hyperscan database took 25 s to compile) and costs nothing
+//! on lines without capitalised word pairs.
+
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: names are short, so a simple multiplicative hash beats SipHash here.
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FnvSet = HashSet<Box<[u8]>, BuildHasherDefault<Fnv>>;
+
+const FIRST: &str = include_str!("../../data/names/first.txt");
+const LAST: &str = include_str!("../../data/names/last.txt");
+
+/// First names that are also everyday English (or log) words: they never start a
+/// dictionary pair on their own ("Max Retries", "Will Power"); cues still find them.
+const COMMON_FIRST: &[&str] = &[
+    "MAX",
+    "WILL",
+    "BILL",
+    "MARK",
+    "CHASE",
+    "GRANT",
+    "PAGE",
+    "ROSE",
+    "MAY",
+    "JUNE",
+    "APRIL",
+    "ART",
+    "GUY",
+    "RAY",
+    "JACK",
+    "CASE",
+    "DALE",
+    "DEAN",
+    "DON",
+    "FAITH",
+    "HOPE",
+    "JOY",
+    "SKY",
+    "SUMMER",
+    "SUNNY",
+    "LANCE",
+    "PAT",
+    "SUE",
+    "SANDY",
+    "RUSTY",
+    "FRANK",
+    "EARL",
+    "GLEN",
+    "HEATH",
+    "HUNTER",
+    "ANGEL",
+    "PENNY",
+    "GINGER",
+    "HOLLY",
+    "IVY",
+    "IRIS",
+    "LILY",
+    "VIOLET",
+    "STAR",
+    "CRYSTAL",
+    "AMBER",
+    "PEARL",
+    "RUBY",
+    "JEWEL",
+    "DESTINY",
+    "ROYAL",
+    "HONOR",
+    "MILES",
+    "REED",
+    "ROD",
+    "CLIFF",
+    "ROCKY",
+    "WADE",
+    "COLT",
+    "BUCK",
+    "BOB",
+    "DREW",
+    "GENE",
+    "HERB",
+    "CARY",
+    "SPRING",
+    "AUTUMN",
+    "DAWN",
+    "EVE",
+    "CHRISTIAN",
+    "NORMAL",
+    "NORMA",
+    "KING",
+    "PRINCE",
+    "PARIS",
+    "CHINA",
+    "JADE",
+    "ASIA",
+    "GAY",
+    "LOVE",
+    "MERCY",
+    "PATIENCE",
+    "TRUE",
+    "ACE",
+    "BRANDY",
+    "CANDY",
+    "CHARITY",
+    "CHERRY",
+    "CLEMENT",
+    "DELL",
+    "DUSTY",
+    "ERNEST",
+    "FLOYD",
+    "FOREST",
+    "GALE",
+    "GLORY",
+    "HARMONY",
+    "HOMER",
+    "JERSEY",
+    "KIT",
+    "LEVEL",
+    "LONG",
+    "MASON",
+    "MAJOR",
+    "NOBLE",
+    "OCEAN",
+    "PARKER",
+    "PIERCE",
+    "PRESTON",
+    "QUEEN",
+    "RANDOM",
+    "RIVER",
+    "ROBIN",
+    "SAGE",
+    "SCOUT",
+    "SHELBY",
+    "SONNY",
+    "STORM",
+    "TANNER",
+    "TRUMAN",
+    "TY",
+    "VAN",
+    "WINTER",
+    "WORTH",
+    "YOUNG",
+    "BLUE",
+    "BUNNY",
+    "CODY",
+    "CARMEN",
+    "DATE",
+    "DENVER",
+    "DORA",
+    "ELSE",
+    "ERROR",
+    "FAY",
+    "HAL",
+    "JEAN",
+    "KEY",
+    "LACY",
+    "LINK",
+    "LOUIS",
+    "MAGIC",
+    "NICK",
+    "NODE",
+    "OTTO",
+    "PEPPER",
+    "RED",
+    "ROUTE",
+    "RUSS",
+    "SHAD",
+    "SOL",
+    "STEWART",
+    "TED",
+    "TOM",
+    "VAL",
+    "VERY",
+    "WARD",
+    "WILLIE",
+    "JOB",
+    "HEAD",
+    "TRACE",
+    "LOG",
+    "SET",
+];
+
+/// The names dictionary.
+#[derive(Debug)]
+pub struct Names {
+    first: FnvSet,
+    last: FnvSet,
+    common_first: FnvSet,
+}
+
+fn set_from(text: &str) -> FnvSet {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.as_bytes().to_ascii_uppercase().into_boxed_slice())
+        .collect()
+}
+
+impl Names {
+    /// Loads the embedded dictionary.
+    pub fn load() -> Self {
+        Self {
+            first: set_from(FIRST),
+            last: set_from(LAST),
+            common_first: COMMON_FIRST
+                .iter()
+                .map(|w| w.as_bytes().to_vec().into_boxed_slice())
+                .collect(),
+        }
+    }
+
+    fn upper<'a>(word: &[u8], buf: &'a mut [u8; 32]) -> Option<&'a [u8]> {
+        if word.len() > buf.len() {
+            return None;
+        }
+        for (d, s) in buf.iter_mut().zip(word) {
+            *d = s.to_ascii_uppercase();
+        }
+        Some(&buf[..word.len()])
+    }
+
+    /// Whether `word` (any case) is a first name.
+    pub fn is_first(&self, word: &[u8]) -> bool {
+        let mut buf = [0u8; 32];
+        Self::upper(word, &mut buf).is_some_and(|w| self.first.contains(w))
+    }
+
+    /// Whether `word` (any case) is a surname.
+    pub fn is_last(&self, word: &[u8]) -> bool {
+        let mut buf = [0u8; 32];
+        Self::upper(word, &mut buf).is_some_and(|w| self.last.contains(w))
+    }
+
+    /// Whether `word` is a first name that is also a common word.
+    pub fn is_common_first(&self, word: &[u8]) -> bool {
+        let mut buf = [0u8; 32];
+        Self::upper(word, &mut buf).is_some_and(|w| self.common_first.contains(w))
+    }
+
+    /// Whether `span` reads as a person's name (cue- and key-led names): every word is
+    /// Title-case or upper-case, and the first word is a first name, or the last a surname,
+    /// or (`Last, First`) the first a surname and the second a first name.
+    pub fn any_name(&self, span: &[u8]) -> bool {
+        let words: Vec<&[u8]> = span
+            .split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
+            .map(|w| w.strip_suffix(b".").unwrap_or(w))
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() || !words.iter().all(|w| name_cased(w)) {
+            return false;
+        }
+        let full: Vec<&&[u8]> = words.iter().filter(|w| w.len() >= 2).collect();
+        let (Some(first), Some(last)) = (full.first(), full.last()) else {
+            return false;
+        };
+        let comma = span.contains(&b',');
+        (self.is_first(first) && !self.is_common_first(first))
+            || self.is_last(last) && (full.len() > 1 || self.is_first(last) || !comma)
+            || (comma && self.is_last(first) && full.len() > 1 && self.is_first(full[1]))
+    }
+}
+
+/// A capitalised word: `Smith` or `SMITH` (letters, `'` and `-` after the first).
+fn word_at(hay: &[u8], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < hay.len() && (hay[j].is_ascii_alphabetic() || hay[j] == b'\'' || hay[j] == b'-') {
+        j += 1;
+    }
+    while j > i + 1 && !hay[j - 1].is_ascii_alphabetic() {
+        j -= 1;
+    }
+    j
+}
+
+/// `Smith`, `SMITH`, `O'Brien`, `Smith-Jones`, `McDonald` (one inner capital after Mc/Mac).
+fn name_cased(w: &[u8]) -> bool {
+    if w.len() == 1 {
+        return w[0].is_ascii_uppercase();
+    }
+    if well_cased(w) {
+        return true;
+    }
+    w.split(|b| *b == b'\'' || *b == b'-').all(|p| {
+        p.is_empty()
+            || well_cased(p)
+            || ((p.starts_with(b"Mc") || p.starts_with(b"Mac")) && p.len() > 3)
+    })
+}
+
+fn well_cased(w: &[u8]) -> bool {
+    let tail = &w[1..];
+    w[0].is_ascii_uppercase()
+        && (tail.iter().all(|b| !b.is_ascii_uppercase())
+            || tail.iter().all(|b| !b.is_ascii_lowercase()))
+}
+
+/// Finds dictionary name pairs in `hay`: `First Last`, `First M. Last`, `Last, First` and
+/// HL7 `LAST^FIRST`. Calls `found(start, end)` for each.
+pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)) {
+    let n = hay.len();
+    let mut i = 0;
+    while i < n {
+        let b = hay[i];
+        if !b.is_ascii_uppercase()
+            || (i > 0 && (hay[i - 1].is_ascii_alphanumeric() || hay[i - 1] == b'_'))
+        {
+            i += 1;
+            continue;
+        }
+        let e1 = word_at(hay, i);
+        let w1 = &hay[i..e1];
+        if w1.len() < 2 || !well_cased(w1) || e1 >= n {
+            i = e1.max(i + 1);
+            continue;
+        }
+        // Separator: " ", ", ", "^", or " X. " (middle initial).
+        let (sep_kind, mut j) = match hay[e1] {
+            b' ' => (0, e1 + 1),
+            b',' if e1 + 1 < n && hay[e1 + 1] == b' ' => (1, e1 + 2),
+            b'^' => (2, e1 + 1),
+            _ => {
+                i = e1;
+                continue;
+            }
+        };
+        if sep_kind == 0
+            && j + 2 < n
+            && hay[j].is_ascii_uppercase()
+            && (hay[j + 1] == b'.' || hay[j + 1] == b' ')
+            && hay[j + 2] == b' '
+        {
+            j += 3;
+        } else if sep_kind == 0 && j + 1 < n && hay[j].is_ascii_uppercase() && hay[j + 1] == b' ' {
+            j += 2;
+        }
+        if j >= n || !hay[j].is_ascii_uppercase() {
+            i = e1;
+            continue;
+        }
+        let e2 = word_at(hay, j);
+        let w2 = &hay[j..e2];
+        if w2.len() < 2
+            || !well_cased(w2)
+            || (e2 < n && (hay[e2].is_ascii_digit() || hay[e2] == b'_'))
+        {
+            i = e1;
+            continue;
+        }
+        let hit = match sep_kind {
+            0 => names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1),
+            _ => names.is_last(w1) && names.is_first(w2) && !names.is_common_first(w2),
+        };
+        if hit {
+            found(i, e2);
+            i = e2;
+        } else {
+            i = e1;
+        }
+    }
+}

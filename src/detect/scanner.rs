@@ -1,0 +1,686 @@
+//! The per-thread scanner and the shared confirm stage: literal hits and shape tokens become
+//! per-rule windows, each rule's regex runs anchored inside its windows (capture group =
+//! span), then validator, context, allow-list and overlap resolution. Key-led rules take the
+//! whole value after a recognised key. All buffers are reused between lines.
+
+use std::sync::Arc;
+
+use regex_automata::util::captures::Captures;
+use regex_automata::{Input, meta};
+
+use super::catalog::{Rule, RuleValidator, Trigger};
+use super::literals::{Hit, LiteralScratch};
+use super::shape::Shapes;
+use super::validators::{parse_ipv4, parse_ipv6};
+use super::{Detector, Finding, PhiType, RuleIdx};
+
+/// A line that could not be scanned (the caller fails closed).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// Longer than `detect.max_line_bytes`.
+    #[error("line of {len} bytes exceeds detect.max_line_bytes ({max})")]
+    LineTooLong {
+        /// Line length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The engine failed (Hyperscan scan error).
+    #[error("detection engine error: {0}")]
+    Engine(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Raw {
+    start: usize,
+    end: usize,
+    rule: u32,
+    priority: i32,
+    phi_type: PhiType,
+}
+
+/// Per-thread detection state: engine scratch, regex caches and reusable buffers.
+pub struct Scanner {
+    det: Arc<Detector>,
+    lit_scratch: LiteralScratch,
+    caches: Vec<Option<meta::Cache>>,
+    caps: Vec<Option<Captures>>,
+    hits: Vec<Hit>,
+    shapes: Shapes,
+    windows: Vec<(u32, u32, u32)>,
+    raw: Vec<Raw>,
+    accepted: Vec<Raw>,
+    keybuf: Vec<u8>,
+    decoded: Vec<u8>,
+    decoded_map: Vec<u32>,
+    sub: Vec<Finding>,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner")
+            .field("engine", &self.det.engine_name())
+            .finish()
+    }
+}
+
+const NULLISH: &[&[u8]] = &[
+    b"null",
+    b"none",
+    b"nil",
+    b"n/a",
+    b"na",
+    b"unknown",
+    b"redacted",
+    b"true",
+    b"false",
+    b"-",
+    b"***",
+    b"undefined",
+    b"pending",
+    b"missing",
+    b"empty",
+    b"0",
+];
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+impl Scanner {
+    pub(crate) fn new(det: Arc<Detector>) -> Self {
+        // A scratch failure here is an allocation failure inside libhs; the scanner then
+        // reports an engine error on every line (fail closed) rather than panicking.
+        let lit_scratch = det.matcher.scratch().unwrap_or(LiteralScratch::None);
+        let caches = det
+            .rules
+            .iter()
+            .map(|r| r.regex.as_ref().map(meta::Regex::create_cache))
+            .collect();
+        let caps = det
+            .rules
+            .iter()
+            .map(|r| r.regex.as_ref().map(meta::Regex::create_captures))
+            .collect();
+        Self {
+            det,
+            lit_scratch,
+            caches,
+            caps,
+            hits: Vec::new(),
+            shapes: Shapes::default(),
+            windows: Vec::new(),
+            raw: Vec::new(),
+            accepted: Vec::new(),
+            keybuf: Vec::new(),
+            decoded: Vec::new(),
+            decoded_map: Vec::new(),
+            sub: Vec::new(),
+        }
+    }
+
+    /// The detector this scanner runs.
+    pub fn detector(&self) -> &Arc<Detector> {
+        &self.det
+    }
+
+    /// A whole raw log line (text, logfmt or JSON). Findings are byte offsets in `line`,
+    /// sorted and non-overlapping; `out` is cleared first.
+    pub fn scan_line(&mut self, line: &[u8], out: &mut Vec<Finding>) -> Result<(), ScanError> {
+        out.clear();
+        let max = self.det.config.max_line_bytes;
+        if line.len() > max {
+            return Err(ScanError::LineTooLong {
+                len: line.len(),
+                max,
+            });
+        }
+        self.raw.clear();
+        self.scan_text(line, 0, None)?;
+        // JSON strings with escapes: scan them decoded too, so `\"`, `\u00e9` or `\/`
+        // cannot hide PHI; findings map back to raw offsets.
+        let first = line.iter().position(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|i| line[i] == b'{' || line[i] == b'[')
+            && memchr::memchr(b'\\', line).is_some()
+        {
+            self.scan_escaped_strings(line)?;
+        }
+        self.resolve(out);
+        Ok(())
+    }
+
+    /// One already-decoded value with the key it sits under (last path segment) as context.
+    pub fn scan_value(
+        &mut self,
+        key: Option<&str>,
+        value: &[u8],
+        out: &mut Vec<Finding>,
+    ) -> Result<(), ScanError> {
+        out.clear();
+        let max = self.det.config.max_line_bytes;
+        if value.len() > max {
+            return Err(ScanError::LineTooLong {
+                len: value.len(),
+                max,
+            });
+        }
+        self.raw.clear();
+        self.scan_text(value, 0, None)?;
+        if let Some(key) = key {
+            self.key_value_whole(key.as_bytes(), value);
+        }
+        self.resolve(out);
+        Ok(())
+    }
+
+    fn key_value_whole(&mut self, key: &[u8], value: &[u8]) {
+        super::catalog::normalise_key(key, &mut self.keybuf);
+        let det = Arc::clone(&self.det);
+        for (r, rule) in det.rules.iter().enumerate() {
+            if !matches!(rule.trigger, Trigger::Key) {
+                continue;
+            }
+            let matches_key = rule.spec.keys.iter().any(|k| {
+                let mut nk = Vec::new();
+                super::catalog::normalise_key(k.as_bytes(), &mut nk);
+                self.keybuf.ends_with(&nk)
+            });
+            if matches_key && self.value_ok(rule, value) {
+                self.push(r as u32, 0, value.len());
+            }
+        }
+    }
+
+    fn push(&mut self, rule: u32, start: usize, end: usize) {
+        let r = &self.det.rules[rule as usize];
+        // Key-led findings know the field's meaning: they win ties with shape rules.
+        let key_bonus = if matches!(r.trigger, Trigger::Key) {
+            2
+        } else {
+            0
+        };
+        self.raw.push(Raw {
+            start,
+            end,
+            rule,
+            priority: r.spec.priority + key_bonus,
+            phi_type: r.phi_type,
+        });
+    }
+
+    /// Everything except JSON decoding, over `hay`; findings are shifted by `base` or mapped
+    /// through `map` (decoded → raw offsets).
+    fn scan_text(&mut self, hay: &[u8], base: usize, map: Option<&[u32]>) -> Result<(), ScanError> {
+        let det = Arc::clone(&self.det);
+        let first_raw = self.raw.len();
+        self.hits.clear();
+        det.matcher
+            .find_all(&mut self.lit_scratch, &det.lit_lens, hay, &mut self.hits)
+            .map_err(ScanError::Engine)?;
+        self.hits.sort_unstable();
+        self.shapes.find(hay);
+        self.windows.clear();
+        let len = hay.len() as u32;
+        let clip = |s: u32, e: u32, w: u32| (s.saturating_sub(w), (e + w).min(len));
+        // Keyword triggers and key-led values.
+        for i in 0..self.hits.len() {
+            let h = self.hits[i];
+            for &r in &det.lit_triggers[h.lit as usize] {
+                let (s, e) = clip(h.start, h.end, det.rules[r as usize].spec.window as u32);
+                self.windows.push((r, s, e));
+            }
+            if !det.lit_keys[h.lit as usize].is_empty() {
+                self.key_led(&det, hay, h);
+            }
+        }
+        // Shape triggers.
+        for t in &self.shapes.digits {
+            for &r in &det.digit_rules {
+                let rule = &det.rules[r as usize];
+                let Trigger::Digits(lo, hi) = rule.trigger else {
+                    continue;
+                };
+                let n = usize::from(t.size);
+                if n < lo || n > hi {
+                    continue;
+                }
+                match rule.seps {
+                    Some(0) if t.seps != 0 => continue,
+                    Some(m) if m != 0 && t.seps & m == 0 => continue,
+                    _ => {}
+                }
+                let w = rule.spec.window as u32;
+                if !det.rule_require[r as usize].is_empty()
+                    && !self.context_near(
+                        &det.rule_require[r as usize],
+                        hay,
+                        t.start.saturating_sub(w) as usize,
+                        (t.end + w) as usize,
+                        rule,
+                    )
+                {
+                    continue;
+                }
+                let (s, e) = clip(t.start, t.end, w);
+                self.windows.push((r, s, e));
+            }
+        }
+        for (tokens, rules) in [
+            (&self.shapes.alnum, &det.alnum_rules),
+            (&self.shapes.hexcolon, &det.hexcolon_rules),
+        ] {
+            for t in tokens {
+                for &r in rules {
+                    let rule = &det.rules[r as usize];
+                    if let Trigger::Alnum(lo, hi) = rule.trigger {
+                        let n = usize::from(t.size);
+                        if n < lo || n > hi {
+                            continue;
+                        }
+                    }
+                    let (s, e) = clip(t.start, t.end, rule.spec.window as u32);
+                    self.windows.push((r, s, e));
+                }
+            }
+        }
+        for &r in &det.line_rules {
+            self.windows.push((r, 0, len));
+        }
+        // Merge overlapping windows per rule, then confirm.
+        self.windows.sort_unstable();
+        let mut i = 0;
+        while i < self.windows.len() {
+            let (r, s, mut e) = self.windows[i];
+            let mut j = i + 1;
+            while j < self.windows.len() && self.windows[j].0 == r && self.windows[j].1 <= e {
+                e = e.max(self.windows[j].2);
+                j += 1;
+            }
+            self.confirm(&det, r, hay, s as usize, e as usize);
+            i = j;
+        }
+        if let Some(r) = det.name_pair_rule {
+            let mut found = Vec::new();
+            super::names::find_pairs(&det.names, hay, |s, e| found.push((s, e)));
+            for (s, e) in found {
+                self.push(r, s, e);
+            }
+        }
+        // Map offsets of this pass.
+        for f in &mut self.raw[first_raw..] {
+            match map {
+                Some(m) => {
+                    f.start = m[f.start] as usize;
+                    f.end = m[f.end] as usize;
+                }
+                None => {
+                    f.start += base;
+                    f.end += base;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn context_near(&self, lits: &[u32], hay: &[u8], from: usize, to: usize, rule: &Rule) -> bool {
+        let lo = from.saturating_sub(rule.before);
+        let hi = to + rule.after;
+        self.hits.iter().any(|h| {
+            let (s, e) = (h.start as usize, h.end as usize);
+            s >= lo
+                && e <= hi
+                && lits.contains(&h.lit)
+                && (s == 0
+                    || !is_word(hay[s - 1])
+                    || hay[s].is_ascii_uppercase() && hay[s - 1].is_ascii_lowercase())
+        })
+    }
+
+    fn confirm(&mut self, det: &Detector, r: u32, hay: &[u8], ws: usize, we: usize) {
+        let rule = &det.rules[r as usize];
+        let Some(re) = &rule.regex else { return };
+        let mut input = Input::new(hay).range(ws..we);
+        let (Some(cache), Some(caps)) = (&mut self.caches[r as usize], &mut self.caps[r as usize])
+        else {
+            return;
+        };
+        let mut found: [(usize, usize); 8] = [(0, 0); 8];
+        let mut nfound = 0;
+        loop {
+            re.search_captures_with(cache, &input, caps);
+            let Some(m) = caps.get_match() else { break };
+            if let Some(g) = caps.get_group(rule.group) {
+                if g.start < g.end && nfound < found.len() {
+                    found[nfound] = (g.start, g.end);
+                    nfound += 1;
+                }
+            }
+            let next = if m.end() > m.start() {
+                m.end()
+            } else {
+                m.end() + 1
+            };
+            if next > we {
+                break;
+            }
+            input.set_start(next);
+        }
+        for &(s, e) in &found[..nfound] {
+            if self.accept(det, r, hay, s, e) {
+                self.push(r, s, e);
+            }
+        }
+    }
+
+    fn accept(&self, det: &Detector, r: u32, hay: &[u8], s: usize, e: usize) -> bool {
+        let rule = &det.rules[r as usize];
+        let span = &hay[s..e];
+        if let Some(v) = rule.validator {
+            if !self.validate(det, v, span) {
+                return false;
+            }
+        }
+        if rule.phi_type == PhiType::Ip && self.ip_allowed(det, span) {
+            return false;
+        }
+        let req = &det.rule_require[r as usize];
+        if !req.is_empty() && !self.context_near(req, hay, s, e, rule) {
+            return false;
+        }
+        let veto = &det.rule_veto[r as usize];
+        if !veto.is_empty() && self.context_near(veto, hay, s, e, rule) {
+            return false;
+        }
+        true
+    }
+
+    fn validate(&self, det: &Detector, v: RuleValidator, span: &[u8]) -> bool {
+        match v {
+            RuleValidator::Pure(p) => p.check(span),
+            RuleValidator::Name => det.names.any_name(span),
+            RuleValidator::HasDigit => span.iter().any(u8::is_ascii_digit),
+            RuleValidator::HasLetter => {
+                span.iter().any(u8::is_ascii_alphabetic)
+                    && !(span.contains(&b'.') && !span.contains(&b' ') && !span.contains(&b','))
+            }
+            RuleValidator::Ip => parse_ipv4(span).is_some() || parse_ipv6(span).is_some(),
+        }
+    }
+
+    fn ip_allowed(&self, det: &Detector, span: &[u8]) -> bool {
+        let ip = parse_ipv4(span)
+            .map(std::net::IpAddr::V4)
+            .or_else(|| parse_ipv6(span).map(std::net::IpAddr::V6));
+        ip.is_some_and(|ip| det.config.ip_allow.iter().any(|c| c.contains(ip)))
+    }
+
+    /// A key spelling hit: if it is a whole key followed by `=`/`:`, the value is the type.
+    fn key_led(&mut self, det: &Detector, hay: &[u8], h: Hit) {
+        let (s, e) = (h.start as usize, h.end as usize);
+        let left_ok = s == 0
+            || !is_word(hay[s - 1])
+            || (hay[s].is_ascii_uppercase() && hay[s - 1].is_ascii_lowercase());
+        if !left_ok || (e < hay.len() && is_word(hay[e])) {
+            return;
+        }
+        let n = hay.len();
+        let mut p = e;
+        if p < n && (hay[p] == b'"' || hay[p] == b'\'') {
+            p += 1;
+        }
+        while p < n && (hay[p] == b' ' || hay[p] == b'\t') {
+            p += 1;
+        }
+        if p >= n || !(hay[p] == b'=' || hay[p] == b':') {
+            return;
+        }
+        if p + 1 < n && (hay[p + 1] == b':' || hay[p + 1] == b'/') {
+            return;
+        }
+        p += 1;
+        if p < n && hay[p] == b'>' {
+            p += 1;
+        }
+        while p < n && (hay[p] == b' ' || hay[p] == b'\t') {
+            p += 1;
+        }
+        if p >= n {
+            return;
+        }
+        for &r in &det.lit_keys[h.lit as usize] {
+            let rule = &det.rules[r as usize];
+            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type) {
+                if self.value_ok(rule, &hay[vs..ve]) {
+                    self.push(r, vs, ve);
+                }
+            }
+        }
+    }
+
+    fn value_ok(&self, rule: &Rule, value: &[u8]) -> bool {
+        let v = trim(value);
+        if v.is_empty() || !v.iter().any(u8::is_ascii_alphanumeric) {
+            return false;
+        }
+        if NULLISH.iter().any(|n| v.eq_ignore_ascii_case(n)) {
+            return false;
+        }
+        if let Some(re) = &rule.value_regex {
+            if !re.is_match(v) {
+                return false;
+            }
+        }
+        if let Some(val) = rule.validator {
+            if !self.validate(&self.det, val, v) {
+                return false;
+            }
+        }
+        if rule.phi_type == PhiType::Ip && self.ip_allowed(&self.det, v) {
+            return false;
+        }
+        true
+    }
+
+    fn scan_escaped_strings(&mut self, line: &[u8]) -> Result<(), ScanError> {
+        let mut i = 0;
+        let n = line.len();
+        while i < n {
+            if line[i] != b'"' {
+                i += 1;
+                continue;
+            }
+            let start = i + 1;
+            let mut j = start;
+            let mut escaped = false;
+            while j < n && line[j] != b'"' {
+                if line[j] == b'\\' {
+                    escaped = true;
+                    j += 1;
+                }
+                j += 1;
+            }
+            let end = j.min(n);
+            if escaped {
+                let mut decoded = std::mem::take(&mut self.decoded);
+                let mut map = std::mem::take(&mut self.decoded_map);
+                decode_json_string(&line[start..end], start, &mut decoded, &mut map);
+                let result = self.scan_text(&decoded, 0, Some(&map));
+                self.decoded = decoded;
+                self.decoded_map = map;
+                result?;
+            }
+            i = end + 1;
+        }
+        Ok(())
+    }
+
+    fn resolve(&mut self, out: &mut Vec<Finding>) {
+        // Longest span first, then higher priority, then the earlier rule; greedy.
+        self.raw.sort_unstable_by(|a, b| {
+            (b.end - b.start)
+                .cmp(&(a.end - a.start))
+                .then(b.priority.cmp(&a.priority))
+                .then(a.rule.cmp(&b.rule))
+                .then(a.start.cmp(&b.start))
+        });
+        self.accepted.clear();
+        for f in &self.raw {
+            if f.end <= f.start {
+                continue;
+            }
+            if self
+                .accepted
+                .iter()
+                .all(|a| f.end <= a.start || f.start >= a.end)
+            {
+                self.accepted.push(*f);
+            }
+        }
+        self.accepted.sort_unstable_by_key(|f| f.start);
+        out.extend(self.accepted.iter().map(|f| Finding {
+            start: f.start,
+            end: f.end,
+            phi_type: f.phi_type,
+            rule: RuleIdx(f.rule),
+        }));
+        let _ = &self.sub;
+    }
+}
+
+fn trim(v: &[u8]) -> &[u8] {
+    let s = v
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(v.len());
+    let e = v
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(s, |e| e + 1);
+    &v[s..e.max(s)]
+}
+
+fn value_span(hay: &[u8], p: usize, ty: PhiType) -> Option<(usize, usize)> {
+    let n = hay.len();
+    let q = hay[p];
+    if q == b'"' || q == b'\'' {
+        let mut j = p + 1;
+        while j < n && hay[j] != q {
+            if hay[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        return (j > p + 1).then_some((p + 1, j.min(n)));
+    }
+    if q == b'{' || q == b'[' {
+        return None;
+    }
+    let stop = |b: u8| {
+        matches!(
+            b,
+            b' ' | b'\t'
+                | b','
+                | b';'
+                | b'&'
+                | b'|'
+                | b'}'
+                | b']'
+                | b')'
+                | b'"'
+                | b'\''
+                | b'<'
+                | b'\r'
+                | b'\n'
+        )
+    };
+    let mut e = p;
+    while e < n && !stop(hay[e]) {
+        e += 1;
+    }
+    if e == p {
+        return None;
+    }
+    let (max_extra, allow_digits) = match ty {
+        PhiType::Name => (3, false),
+        PhiType::Address => (8, true),
+        PhiType::Date => (3, true),
+        _ => (0, false),
+    };
+    let mut extra = 0;
+    while extra < max_extra && e < n {
+        // ", " or " " then a capitalised word / number that is not itself a key.
+        let mut k = e;
+        if hay[k] == b',' {
+            k += 1;
+        }
+        if k >= n || hay[k] != b' ' {
+            break;
+        }
+        k += 1;
+        if k >= n
+            || !(hay[k].is_ascii_uppercase()
+                || (allow_digits && hay[k].is_ascii_digit())
+                || (ty == PhiType::Address && hay[k] == b'#'))
+        {
+            break;
+        }
+        let mut t = k;
+        while t < n && !stop(hay[t]) {
+            t += 1;
+        }
+        let word = &hay[k..t];
+        if word.contains(&b'=') || word.ends_with(b":") {
+            break;
+        }
+        e = t;
+        extra += 1;
+    }
+    // Sentence punctuation is not part of the value.
+    while e > p + 1 && matches!(hay[e - 1], b'.' | b':') && ty != PhiType::Address {
+        e -= 1;
+    }
+    Some((p, e))
+}
+
+/// Decodes a JSON string body; `map[i]` is the raw offset of decoded byte `i` (plus one
+/// final entry for the end).
+fn decode_json_string(raw: &[u8], base: usize, out: &mut Vec<u8>, map: &mut Vec<u32>) {
+    out.clear();
+    map.clear();
+    let mut i = 0;
+    while i < raw.len() {
+        let b = raw[i];
+        if b == b'\\' && i + 1 < raw.len() {
+            let c = raw[i + 1];
+            let (bytes, used): ([u8; 4], usize) = match c {
+                b'n' => ([b'\n', 0, 0, 0], 2),
+                b't' => ([b'\t', 0, 0, 0], 2),
+                b'r' => ([b'\r', 0, 0, 0], 2),
+                b'b' | b'f' => ([b' ', 0, 0, 0], 2),
+                b'u' if i + 6 <= raw.len() => {
+                    let hex = std::str::from_utf8(&raw[i + 2..i + 6])
+                        .ok()
+                        .and_then(|h| u32::from_str_radix(h, 16).ok());
+                    let ch = hex.and_then(char::from_u32).unwrap_or('?');
+                    let mut buf = [0u8; 4];
+                    let s = ch.encode_utf8(&mut buf).len();
+                    for byte in buf.iter().take(s) {
+                        out.push(*byte);
+                        map.push((base + i) as u32);
+                    }
+                    i += 6;
+                    continue;
+                }
+                other => ([other, 0, 0, 0], 2),
+            };
+            out.push(bytes[0]);
+            map.push((base + i) as u32);
+            i += used;
+        } else {
+            out.push(b);
+            map.push((base + i) as u32);
+            i += 1;
+        }
+    }
+    map.push((base + raw.len()) as u32);
+}

@@ -1,0 +1,486 @@
+//! Checksums and sanity checks that turn a regex match into a finding: a pattern says "this
+//! looks like an SSN", a validator says "this can be one" (area/group/serial rules, Luhn,
+//! check digits, calendar dates, IP syntax). They are pure functions over the matched bytes,
+//! so both engines share them and they are tested against the published algorithms.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+/// A validator named in a rule file (`validator = "luhn"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    /// Luhn over the digits (IMEI).
+    Luhn,
+    /// Payment card: known IIN range, 13–19 digits, Luhn.
+    Card,
+    /// US SSN: area 001–899 except 666, group 01–99, serial 0001–9999.
+    Ssn,
+    /// NPI: 10 digits, Luhn over `80840` + the digits.
+    Npi,
+    /// DEA registration: 2 letters + 7 digits with its checksum.
+    Dea,
+    /// VIN: 17 characters, no I/O/Q, check digit in position 9.
+    Vin,
+    /// Medicare Beneficiary Identifier character-position rules.
+    Mbi,
+    /// IPv4 dotted quad.
+    Ipv4,
+    /// IPv6 in any textual form.
+    Ipv6,
+    /// A calendar date that exists, year 1900–2100 when four digits are given.
+    Date,
+    /// NANP phone: area and exchange codes start with 2–9.
+    Nanp,
+    /// An age of 90 or more (and below 130).
+    AgeOver89,
+    /// US ZIP or ZIP+4 that is not 00000.
+    Zip,
+}
+
+impl std::str::FromStr for Validator {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(match s {
+            "luhn" => Self::Luhn,
+            "card" => Self::Card,
+            "ssn" => Self::Ssn,
+            "npi" => Self::Npi,
+            "dea" => Self::Dea,
+            "vin" => Self::Vin,
+            "mbi" => Self::Mbi,
+            "ipv4" => Self::Ipv4,
+            "ipv6" => Self::Ipv6,
+            "date" => Self::Date,
+            "nanp" => Self::Nanp,
+            "age_over_89" => Self::AgeOver89,
+            "zip" => Self::Zip,
+            other => return Err(format!("unknown validator `{other}`")),
+        })
+    }
+}
+
+impl Validator {
+    /// Whether `span` (the captured bytes) passes.
+    pub fn check(self, span: &[u8]) -> bool {
+        match self {
+            Self::Luhn => luhn_digits(span),
+            Self::Card => card(span),
+            Self::Ssn => ssn(span),
+            Self::Npi => npi(span),
+            Self::Dea => dea(span),
+            Self::Vin => vin(span),
+            Self::Mbi => mbi(span),
+            Self::Ipv4 => parse_ipv4(span).is_some(),
+            Self::Ipv6 => parse_ipv6(span).is_some(),
+            Self::Date => date(span),
+            Self::Nanp => nanp(span),
+            Self::AgeOver89 => age_over_89(span),
+            Self::Zip => zip(span),
+        }
+    }
+}
+
+fn digits(span: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    span.iter()
+        .filter(|b| b.is_ascii_digit())
+        .map(|b| u32::from(b - b'0'))
+}
+
+fn digit_vec(span: &[u8]) -> Vec<u32> {
+    digits(span).collect()
+}
+
+/// Luhn checksum over a digit sequence (rightmost digit is the check digit).
+pub fn luhn(ds: &[u32]) -> bool {
+    if ds.is_empty() {
+        return false;
+    }
+    let sum: u32 = ds
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                let x = d * 2;
+                if x > 9 { x - 9 } else { x }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+fn luhn_digits(span: &[u8]) -> bool {
+    luhn(&digit_vec(span))
+}
+
+fn card(span: &[u8]) -> bool {
+    let ds = digit_vec(span);
+    if !(13..=19).contains(&ds.len()) || !luhn(&ds) {
+        return false;
+    }
+    let prefix = |n: usize| ds.iter().take(n).fold(0u32, |acc, d| acc * 10 + d);
+    let p1 = prefix(1);
+    let p2 = prefix(2);
+    let p3 = prefix(3);
+    let p4 = prefix(4);
+    let p6 = prefix(6);
+    p1 == 4
+        || (51..=55).contains(&p2)
+        || (222_100..=272_099).contains(&p6)
+        || p2 == 34
+        || p2 == 37
+        || p4 == 6011
+        || p2 == 65
+        || (644..=649).contains(&p3)
+        || (3528..=3589).contains(&p4)
+        || (300..=305).contains(&p3)
+        || p2 == 36
+        || p2 == 38
+        || p2 == 62
+}
+
+fn ssn(span: &[u8]) -> bool {
+    let ds = digit_vec(span);
+    if ds.len() != 9 {
+        return false;
+    }
+    let area = ds[0] * 100 + ds[1] * 10 + ds[2];
+    let group = ds[3] * 10 + ds[4];
+    let serial = ds[5] * 1000 + ds[6] * 100 + ds[7] * 10 + ds[8];
+    // Reject the well-known placeholder runs too (123-45-6789 is a real test value in
+    // docs, but 000/666/9xx areas, 00 groups and 0000 serials are never issued).
+    area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+}
+
+fn npi(span: &[u8]) -> bool {
+    let ds = digit_vec(span);
+    if ds.len() != 10 || !(ds[0] == 1 || ds[0] == 2) {
+        return false;
+    }
+    let mut all = vec![8, 0, 8, 4, 0];
+    all.extend_from_slice(&ds);
+    luhn(&all)
+}
+
+fn dea(span: &[u8]) -> bool {
+    if span.len() != 9 || !span[0].is_ascii_alphabetic() || !span[1].is_ascii_alphanumeric() {
+        return false;
+    }
+    let ds: Vec<u32> = span[2..]
+        .iter()
+        .map(|b| {
+            if b.is_ascii_digit() {
+                u32::from(b - b'0')
+            } else {
+                99
+            }
+        })
+        .collect();
+    if ds.iter().any(|&d| d > 9) {
+        return false;
+    }
+    let sum = ds[0] + ds[2] + ds[4] + 2 * (ds[1] + ds[3] + ds[5]);
+    sum % 10 == ds[6]
+}
+
+fn vin_value(c: u8) -> Option<u32> {
+    Some(match c {
+        b'0'..=b'9' => u32::from(c - b'0'),
+        b'A' | b'J' => 1,
+        b'B' | b'K' | b'S' => 2,
+        b'C' | b'L' | b'T' => 3,
+        b'D' | b'M' | b'U' => 4,
+        b'E' | b'N' | b'V' => 5,
+        b'F' | b'W' => 6,
+        b'G' | b'P' | b'X' => 7,
+        b'H' | b'Y' => 8,
+        b'R' | b'Z' => 9,
+        _ => return None,
+    })
+}
+
+fn vin(span: &[u8]) -> bool {
+    const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
+    if span.len() != 17 {
+        return false;
+    }
+    let upper: Vec<u8> = span.iter().map(u8::to_ascii_uppercase).collect();
+    // A VIN mixes letters and digits; 17 digits in a row is some other id.
+    if !upper.iter().any(u8::is_ascii_alphabetic)
+        || upper.iter().filter(|c| c.is_ascii_digit()).count() < 5
+    {
+        return false;
+    }
+    let mut sum = 0;
+    for (i, &c) in upper.iter().enumerate() {
+        let Some(v) = vin_value(c) else {
+            return false;
+        };
+        sum += v * WEIGHTS[i];
+    }
+    let check = sum % 11;
+    let expected = if check == 10 {
+        b'X'
+    } else {
+        b'0' + check as u8
+    };
+    upper[8] == expected
+}
+
+fn mbi(span: &[u8]) -> bool {
+    let s: Vec<u8> = span
+        .iter()
+        .filter(|c| **c != b'-')
+        .map(u8::to_ascii_uppercase)
+        .collect();
+    if s.len() != 11 {
+        return false;
+    }
+    let alpha = |c: u8| c.is_ascii_uppercase() && !b"SLOIBZ".contains(&c);
+    let alnum = |c: u8| c.is_ascii_digit() || alpha(c);
+    (b'1'..=b'9').contains(&s[0])
+        && alpha(s[1])
+        && alnum(s[2])
+        && s[3].is_ascii_digit()
+        && alpha(s[4])
+        && alnum(s[5])
+        && s[6].is_ascii_digit()
+        && alpha(s[7])
+        && alpha(s[8])
+        && s[9].is_ascii_digit()
+        && s[10].is_ascii_digit()
+}
+
+/// Parses a strict dotted-quad IPv4 address.
+pub fn parse_ipv4(span: &[u8]) -> Option<Ipv4Addr> {
+    let s = std::str::from_utf8(span).ok()?;
+    s.parse::<Ipv4Addr>().ok()
+}
+
+/// Parses an IPv6 address (zone ids not accepted).
+pub fn parse_ipv6(span: &[u8]) -> Option<Ipv6Addr> {
+    let s = std::str::from_utf8(span).ok()?;
+    // Two colons minimum and at least one hex digit group, so `::` alone or a time is no IP.
+    if s.bytes().filter(|&b| b == b':').count() < 2 || !s.bytes().any(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    s.parse::<Ipv6Addr>().ok()
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// The month number of a month name or abbreviation.
+fn month_name(word: &[u8]) -> Option<u32> {
+    if word.len() < 3 {
+        return None;
+    }
+    let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m.as_bytes()))
+        .map(|i| i as u32 + 1)
+}
+
+fn days_in_month(month: u32, year: Option<u32>) -> u32 {
+    match month {
+        2 => match year {
+            Some(y) if !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0) => 28,
+            _ => 29,
+        },
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A date that exists: parts split on separators; month by name or number; 2- or 4-digit
+/// years (4-digit within 1880–2100); compact `YYYYMMDD` too.
+fn date(span: &[u8]) -> bool {
+    let parts: Vec<&[u8]> = span
+        .split(|c| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let num = |p: &[u8]| -> Option<u32> {
+        if p.iter().all(u8::is_ascii_digit) && p.len() <= 4 {
+            std::str::from_utf8(p).ok()?.parse().ok()
+        } else {
+            None
+        }
+    };
+    let plausible = |y: u32, m: u32, d: u32, four: bool| {
+        (1..=12).contains(&m)
+            && d >= 1
+            && d <= days_in_month(m, if four { Some(y) } else { None })
+            && (!four || (1880..=2100).contains(&y))
+    };
+    // Ordinal suffixes ("14th") are split as alnum; strip them.
+    let strip = |p: &[u8]| -> Vec<u8> {
+        let n = p.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n > 0 && n < p.len() {
+            p[..n].to_vec()
+        } else {
+            p.to_vec()
+        }
+    };
+    let parts: Vec<Vec<u8>> = parts.iter().map(|p| strip(p)).collect();
+    match parts.len() {
+        1 => {
+            let p = &parts[0];
+            if p.len() == 8 && p.iter().all(u8::is_ascii_digit) {
+                let y = num(&p[..4]).unwrap_or(0);
+                let m = num(&p[4..6]).unwrap_or(0);
+                let d = num(&p[6..8]).unwrap_or(0);
+                plausible(y, m, d, true)
+            } else {
+                false
+            }
+        }
+        2 => {
+            // "March 1962" / "03/1962" month-year: plausible when the year is four digits.
+            let (a, b) = (&parts[0], &parts[1]);
+            let m = month_name(a).or_else(|| num(a));
+            match (m, num(b)) {
+                (Some(m), Some(y)) if b.len() == 4 => {
+                    (1..=12).contains(&m) && (1880..=2100).contains(&y)
+                }
+                _ => false,
+            }
+        }
+        3 => {
+            let (a, b, c) = (&parts[0], &parts[1], &parts[2]);
+            if let Some(m) = month_name(a) {
+                // March 14, 1962
+                return match (num(b), num(c)) {
+                    (Some(d), Some(y)) => plausible(y, m, d, c.len() == 4),
+                    _ => false,
+                };
+            }
+            if let Some(m) = month_name(b) {
+                // 14-Mar-1962
+                return match (num(a), num(c)) {
+                    (Some(d), Some(y)) => plausible(y, m, d, c.len() == 4),
+                    _ => false,
+                };
+            }
+            match (num(a), num(b), num(c)) {
+                (Some(y), Some(m), Some(d)) if a.len() == 4 => plausible(y, m, d, true),
+                (Some(x), Some(y2), Some(y)) if c.len() == 4 || c.len() == 2 => {
+                    // US month/day/year first, then day/month/year.
+                    plausible(y, x, y2, c.len() == 4) || plausible(y, y2, x, c.len() == 4)
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn nanp(span: &[u8]) -> bool {
+    let mut ds = digit_vec(span);
+    if ds.len() == 11 && ds[0] == 1 {
+        ds.remove(0);
+    }
+    if ds.len() < 10 {
+        return false;
+    }
+    // Extensions follow the ten digits.
+    let (area, exch) = (&ds[0..3], &ds[3..6]);
+    area[0] >= 2
+        && exch[0] >= 2
+        && !(area[1] == 1 && area[2] == 1)
+        && !(exch[1] == 1 && exch[2] == 1)
+}
+
+fn age_over_89(span: &[u8]) -> bool {
+    let n: u32 = std::str::from_utf8(span)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0);
+    (90..130).contains(&n)
+}
+
+fn zip(span: &[u8]) -> bool {
+    let ds = digit_vec(span);
+    (ds.len() == 5 || ds.len() == 9) && ds[..5].iter().any(|&d| d != 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn luhn_accepts_known_card_and_rejects_changed_digit() {
+        assert!(Validator::Card.check(b"4111 1111 1111 1111"));
+        assert!(!Validator::Card.check(b"4111 1111 1111 1112"));
+        assert!(!Validator::Card.check(b"1700000000123"));
+    }
+
+    #[test]
+    fn ssn_rules_follow_ssa() {
+        assert!(Validator::Ssn.check(b"219-09-9999"));
+        assert!(!Validator::Ssn.check(b"666-12-3456"));
+        assert!(!Validator::Ssn.check(b"900-12-3456"));
+        assert!(!Validator::Ssn.check(b"123-00-3456"));
+        assert!(!Validator::Ssn.check(b"123-45-0000"));
+    }
+
+    #[test]
+    fn npi_uses_80840_prefix() {
+        assert!(Validator::Npi.check(b"1234567893"));
+        assert!(!Validator::Npi.check(b"1234567890"));
+    }
+
+    #[test]
+    fn dea_checksum() {
+        // (1+3+5) + 2*(2+4+6) = 33 -> check digit 3
+        assert!(Validator::Dea.check(b"AB1234563"));
+        assert!(!Validator::Dea.check(b"AB1234564"));
+    }
+
+    #[test]
+    fn vin_check_digit() {
+        assert!(Validator::Vin.check(b"1M8GDM9AXKP042788"));
+        assert!(!Validator::Vin.check(b"1M8GDM9A1KP042788"));
+    }
+
+    #[test]
+    fn mbi_positions() {
+        assert!(Validator::Mbi.check(b"1EG4-TE5-MK73"));
+        assert!(Validator::Mbi.check(b"1EG4TE5MK73"));
+        assert!(!Validator::Mbi.check(b"1SG4TE5MK73"));
+        assert!(!Validator::Mbi.check(b"0EG4TE5MK73"));
+    }
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(Validator::Date.check(b"03/14/1962"));
+        assert!(Validator::Date.check(b"1962-03-14"));
+        assert!(Validator::Date.check(b"14-Mar-1962"));
+        assert!(Validator::Date.check(b"March 14, 1962"));
+        assert!(Validator::Date.check(b"14 March 1962"));
+        assert!(Validator::Date.check(b"19620314"));
+        assert!(Validator::Date.check(b"3/14/62"));
+        assert!(!Validator::Date.check(b"02/30/1962"));
+        assert!(!Validator::Date.check(b"13/13/1962"));
+        assert!(!Validator::Date.check(b"99999999"));
+    }
+
+    #[test]
+    fn nanp_area_and_exchange() {
+        assert!(Validator::Nanp.check(b"(217) 555-0123"));
+        assert!(Validator::Nanp.check(b"+1 217 555 0123"));
+        assert!(!Validator::Nanp.check(b"117-555-0123"));
+        assert!(!Validator::Nanp.check(b"217-155-0123"));
+    }
+
+    #[test]
+    fn ips_parse_strictly() {
+        assert!(Validator::Ipv4.check(b"192.168.1.20"));
+        assert!(!Validator::Ipv4.check(b"999.1.1.1"));
+        assert!(Validator::Ipv6.check(b"2001:db8::1"));
+        assert!(!Validator::Ipv6.check(b"12:30"));
+    }
+}
