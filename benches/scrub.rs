@@ -20,7 +20,7 @@ use phiscrub::actions::Policy;
 use phiscrub::config::{ActionName, KeysConfig};
 use phiscrub::detect::PhiType;
 use phiscrub::event::{Event, EventMeta};
-use phiscrub::keys::KeyService;
+use phiscrub::keys::{KeyService, KeyUses};
 use phiscrub::scrub::{LiteralFinder, Scrubber};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -114,7 +114,7 @@ fn keys(dir: &std::path::Path) -> Arc<KeyService> {
     )
     .expect("embedded default is valid")
     .keys;
-    Arc::new(KeyService::build(&config, dir, true, None).expect("local keys build"))
+    Arc::new(KeyService::build(&config, dir, KeyUses::ALL, None).expect("local keys build"))
 }
 
 fn scrubber(corpus: &Corpus, action: ActionName, keys: &Arc<KeyService>) -> Scrubber {
