@@ -15,7 +15,7 @@ use aws_sdk_kms::config::{BehaviorVersion, Credentials, Region};
 use phiscrub::config::{ActionName, KeyProviderChoice, KeysConfig};
 use phiscrub::detect::PhiType;
 use phiscrub::event::{Event, EventMeta};
-use phiscrub::keys::{KeyService, KmsProvider};
+use phiscrub::keys::{KeyService, KeyUses, KmsProvider};
 use phiscrub::scrub::{LiteralFinder, Revealer, Scrubber};
 
 const SSN: &str = "078-05-1120";
@@ -124,7 +124,7 @@ fn service(url: &str, config: &KeysConfig) -> Arc<KeyService> {
         KeyProviderChoice::Local => unreachable!(),
     };
     let kms = KmsProvider::with_client(client(url), &key_id).unwrap();
-    Arc::new(KeyService::build_with_kms(config, dir.path(), false, None, kms).unwrap())
+    Arc::new(KeyService::build_with_kms(config, dir.path(), KeyUses::DATA_KEYS, None, kms).unwrap())
 }
 
 fn scrubber(keys: Arc<KeyService>) -> Scrubber {
@@ -253,7 +253,7 @@ fn hmac_key_can_be_a_kms_encrypted_blob() {
     let dir = tempfile::tempdir().unwrap();
     let build = |config: &KeysConfig| {
         let kms = KmsProvider::with_client(client(&moto.url), &key_id).unwrap();
-        KeyService::build_with_kms(config, dir.path(), true, None, kms)
+        KeyService::build_with_kms(config, dir.path(), KeyUses::ALL, None, kms)
     };
     let keys = Arc::new(build(&config).unwrap());
     let mut s = Scrubber::new(
@@ -334,4 +334,55 @@ fn reveal_binary_finds_moto_through_aws_endpoint_url() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("wrong encryption context"), "{stderr}");
     assert_eq!(out.stdout, scrubbed);
+}
+
+#[test]
+fn scrub_and_reveal_binaries_round_trip_against_moto_with_the_example_config() {
+    let moto = start_moto();
+    let key_id = create_key(&moto.url);
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("config/examples/encrypt-aws-kms.toml");
+    let run = |command: &str, input: &[u8]| {
+        let mut child = Command::new(common::phiscrub_bin())
+            .args([command, "--config"])
+            .arg(&config_path)
+            .env("PHISCRUB__STATE_DIR", dir.path())
+            .env("PHISCRUB__KEYS__KEY_ID", &key_id)
+            .env("AWS_ENDPOINT_URL", &moto.url)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let input = format!(
+        "ERROR eligibility failed patient ssn {SSN} callback (217) 555-0143\n{{\"level\":\"warn\",\"msg\":\"mail jane.canary@example.org\",\"ssn\":\"{SSN}\"}}\nGET /health 200 1ms\n"
+    );
+    let scrubbed = run("scrub", input.as_bytes());
+    assert!(
+        scrubbed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&scrubbed.stderr)
+    );
+    for value in [SSN, "555-0143", "jane.canary@example.org"] {
+        assert!(
+            memchr::memmem::find(&scrubbed.stdout, value.as_bytes()).is_none(),
+            "{value} survived"
+        );
+    }
+    assert!(memchr::memmem::find(&scrubbed.stdout, b"phiscrub_dk=v1.kms.").is_some());
+    let revealed = run("reveal", &scrubbed.stdout);
+    assert!(
+        revealed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revealed.stderr)
+    );
+    assert_eq!(revealed.stdout, input.as_bytes());
 }

@@ -9,7 +9,7 @@ use phiscrub::actions::Policy;
 use phiscrub::config::{ActionName, KeysConfig};
 use phiscrub::detect::{Finding, PhiType, RuleIdx, ScanError};
 use phiscrub::event::{Event, EventMeta};
-use phiscrub::keys::{DataKey, Envelope, KeyService, NONCE_LEN, ProviderKind};
+use phiscrub::keys::{DataKey, Envelope, KeyService, KeyUses, NONCE_LEN, ProviderKind};
 use phiscrub::scrub::{FindPhi, LiteralFinder, Revealer, Scrubber};
 use proptest::prelude::*;
 use zeroize::Zeroizing;
@@ -43,7 +43,7 @@ fn keys() -> Arc<KeyService> {
             phiscrub::config::validate(phiscrub::config::load::parse_embedded_default().unwrap())
                 .unwrap()
                 .keys;
-        let keys = Arc::new(KeyService::build(&config, dir.path(), true, None).unwrap());
+        let keys = Arc::new(KeyService::build(&config, dir.path(), KeyUses::ALL, None).unwrap());
         (dir, keys)
     })
     .1

@@ -191,10 +191,8 @@ fn scrub_with_the_default_policy_masks_every_value() {
     let text = String::from_utf8_lossy(&scrubbed);
     assert!(text.starts_with("2026-11-23T10:00:00Z ERROR intake failed for [NAME] ssn=[SSN] mrn=[MRN]\nGET /health 200 1ms\n"), "{text}");
     assert!(!text.contains("phiscrub_dk"), "mask needs no data key");
-    // No key files are created when no action needs them... except the local KEK, which
-    // the local provider always loads.
-    assert!(setup.dir.path().join("state/keys/local-kek.bin").exists());
-    assert!(!setup.dir.path().join("state/keys/local-hmac.bin").exists());
+    // A mask-only policy creates no key files.
+    assert!(!setup.dir.path().join("state/keys").exists());
 }
 
 #[test]
@@ -223,30 +221,79 @@ fn tokenize_config_example_gives_stable_tokens_across_runs() {
     assert!(String::from_utf8(a).unwrap().starts_with("[EMAIL:tok_"));
 }
 
-#[test]
-fn scrub_binary_refuses_to_run_without_a_detection_engine_or_scrubs() {
-    // Either the engine is built in (then PHI is scrubbed) or the command fails; it never
-    // passes input through unscrubbed.
-    let setup = setup("");
+fn run_bin(args: &[&str], config: &std::path::Path, input: &[u8]) -> (i32, Vec<u8>, String) {
     let mut child = Command::new(common::phiscrub_bin())
-        .args(["scrub", "--config"])
-        .arg(&setup.config_path)
+        .args(args)
+        .arg("--config")
+        .arg(config)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("ssn {SSN}\n").as_bytes())
-        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
     let out = child.wait_with_output().unwrap();
-    assert!(memchr::memmem::find(&out.stdout, SSN.as_bytes()).is_none());
-    if !out.status.success() {
-        assert!(out.stdout.is_empty());
+    writer.join().unwrap().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        out.stdout,
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Every canary line (synthetic PHI of every built-in type), as text and inside JSON.
+fn canary_input() -> (Vec<u8>, Vec<&'static str>) {
+    let mut input = Vec::new();
+    let mut values = Vec::new();
+    for canary in phiscrub::canary::CANARY_LINES {
+        writeln!(input, "{}", canary.line).unwrap();
+        writeln!(
+            input,
+            "{}",
+            serde_json::json!({"level": "error", "msg": canary.line, "n": 1})
+        )
+        .unwrap();
+        values.push(canary.value);
     }
+    input.extend_from_slice(b"GET /api/v1/health 200 2ms\n");
+    (input, values)
+}
+
+#[test]
+fn scrub_binary_leaves_none_of_the_phi_values_in_its_output() {
+    let setup = setup("");
+    let (input, values) = canary_input();
+    for format in ["auto", "text"] {
+        let (code, out, stderr) =
+            run_bin(&["scrub", "--format", format], &setup.config_path, &input);
+        assert_eq!(code, 0, "{stderr}");
+        for value in &values {
+            assert!(
+                memchr::memmem::find(&out, value.as_bytes()).is_none(),
+                "{value} survived ({format})"
+            );
+        }
+        assert!(out.ends_with(b"GET /api/v1/health 200 2ms\n"));
+    }
+}
+
+#[test]
+fn scrub_binary_with_encrypt_then_reveal_restores_the_input_exactly() {
+    let setup = setup("[actions]\ndefault = \"encrypt\"\n");
+    let (input, values) = canary_input();
+    let (code, scrubbed, stderr) = run_bin(&["scrub"], &setup.config_path, &input);
+    assert_eq!(code, 0, "{stderr}");
+    for value in &values {
+        assert!(
+            memchr::memmem::find(&scrubbed, value.as_bytes()).is_none(),
+            "{value} survived"
+        );
+    }
+    let (code, revealed, stderr) = run_bin(&["reveal"], &setup.config_path, &scrubbed);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(revealed, input);
 }
 
 #[test]

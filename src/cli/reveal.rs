@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{ConfigArg, EXIT_RUNTIME, EXIT_USAGE, load_config};
-use crate::keys::KeyService;
+use crate::keys::{KeyService, KeyUses};
 use crate::scrub::Revealer;
 
 /// What a reveal run did.
@@ -96,7 +96,7 @@ pub fn run(args: &ConfigArg) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     };
     crate::telemetry::logging::init(&config.log.level, config.log.json);
-    let keys = match KeyService::build(&config.keys, &config.state_dir, false, None) {
+    let keys = match KeyService::build(&config.keys, &config.state_dir, KeyUses::DATA_KEYS, None) {
         Ok(keys) => Arc::new(keys),
         Err(err) => {
             eprintln!("phiscrub: keys: {err}");

@@ -14,9 +14,10 @@ use clap::{Args, ValueEnum};
 
 use super::{ConfigArg, EXIT_RUNTIME, EXIT_USAGE, load_config};
 use crate::actions::Policy;
-use crate::config::{ActionName, Config};
+use crate::config::Config;
+use crate::detect::EngineChoice;
 use crate::event::{Event, EventMeta};
-use crate::keys::KeyService;
+use crate::keys::{KeyService, KeyUses};
 use crate::scrub::{FindPhi, MessageKind, Scrubber};
 
 /// Arguments of `phiscrub scrub`.
@@ -30,7 +31,7 @@ pub struct ScrubArgs {
     pub format: InputFormat,
     /// Detection engine (overrides detect.engine): auto, hyperscan or portable.
     #[arg(long, value_name = "ENGINE")]
-    pub engine: Option<String>,
+    pub engine: Option<EngineChoice>,
 }
 
 /// Input formats of `phiscrub scrub`.
@@ -180,7 +181,7 @@ pub fn build_policy_and_keys(config: &Config) -> Result<(Arc<Policy>, Arc<KeySer
     let keys = KeyService::build(
         &config.keys,
         &config.state_dir,
-        policy.uses(ActionName::Tokenize),
+        KeyUses::for_policy(&policy),
         None,
     )
     .map_err(|e| e.to_string())?;
@@ -188,7 +189,10 @@ pub fn build_policy_and_keys(config: &Config) -> Result<(Arc<Policy>, Arc<KeySer
 }
 
 /// Builds this binary's detector for `config`, as a [`FindPhi`].
-pub fn build_finder(config: &Config, engine: Option<&str>) -> Result<Box<dyn FindPhi>, String> {
+pub fn build_finder(
+    config: &Config,
+    engine: Option<EngineChoice>,
+) -> Result<Box<dyn FindPhi>, String> {
     crate::scrub::detector::build_finder(config, engine)
 }
 
@@ -198,12 +202,6 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
         return ExitCode::from(EXIT_USAGE);
     };
     crate::telemetry::logging::init(&config.log.level, config.log.json);
-    if let Some(engine) = &args.engine {
-        if let Err(problem) = engine.parse::<crate::detect::EngineChoice>() {
-            eprintln!("phiscrub: --engine: {problem}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    }
     let (policy, keys) = match build_policy_and_keys(&config) {
         Ok(parts) => parts,
         Err(err) => {
@@ -211,11 +209,11 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
             return ExitCode::from(EXIT_RUNTIME);
         }
     };
-    let finder = match build_finder(&config, args.engine.as_deref()) {
+    let finder = match build_finder(&config, args.engine) {
         Ok(finder) => finder,
         Err(err) => {
             eprintln!("phiscrub: detect: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
+            return ExitCode::from(EXIT_USAGE);
         }
     };
     let mut scrubber = Scrubber::new(finder, policy, keys);

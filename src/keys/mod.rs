@@ -61,6 +61,10 @@ pub enum KeyError {
     /// The wrapped key was made by another local key-encryption key.
     #[error("the data key was wrapped by a different local key-encryption key")]
     WrongKek,
+    /// Data keys were requested from a service built without them (`encrypt` is not in
+    /// the policy): a programming error, failed closed.
+    #[error("no data-key provider was built (encrypt is not in the policy)")]
+    NoDataKeyProvider,
     /// The envelope's provider is not the configured one.
     #[error("the data key was wrapped by provider `{found}`, but keys.provider is `{configured}`")]
     ProviderMismatch {
@@ -97,18 +101,53 @@ impl KeyError {
     }
 }
 
+/// Which key material a process needs, so that nothing else is created or fetched
+/// (a mask-only policy creates no key files and logs no key warnings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyUses {
+    /// `tokenize` is in the policy: an HMAC key is required.
+    pub tokenize: bool,
+    /// `encrypt` is in the policy, or this is `reveal`: data keys are required.
+    pub data_keys: bool,
+}
+
+impl KeyUses {
+    /// Everything (tests, benches).
+    pub const ALL: KeyUses = KeyUses {
+        tokenize: true,
+        data_keys: true,
+    };
+    /// What a scrub policy needs.
+    pub fn for_policy(policy: &crate::actions::Policy) -> Self {
+        use crate::config::ActionName;
+        Self {
+            tokenize: policy.uses(ActionName::Tokenize),
+            data_keys: policy.uses(ActionName::Encrypt),
+        }
+    }
+
+    /// Data keys only (`reveal`).
+    pub const DATA_KEYS: KeyUses = KeyUses {
+        tokenize: false,
+        data_keys: true,
+    };
+}
+
 /// The configured data-key provider.
 #[derive(Debug)]
 enum Provider {
     Local(Box<LocalKek>),
     AwsKms(KmsProvider),
+    /// The policy never encrypts: no provider was built.
+    Unused,
 }
 
 impl Provider {
-    fn kind(&self) -> ProviderKind {
+    fn kind(&self) -> Option<ProviderKind> {
         match self {
-            Provider::Local(_) => ProviderKind::Local,
-            Provider::AwsKms(_) => ProviderKind::AwsKms,
+            Provider::Local(_) => Some(ProviderKind::Local),
+            Provider::AwsKms(_) => Some(ProviderKind::AwsKms),
+            Provider::Unused => None,
         }
     }
 }
@@ -165,22 +204,26 @@ impl std::fmt::Debug for KeyService {
 }
 
 impl KeyService {
-    /// Builds the provider and the HMAC key (reads or creates key files, contacts KMS for
-    /// an encrypted HMAC key). `needs_tokenize` creates a local HMAC key file when none
-    /// is configured and the provider is `local`.
+    /// Builds what `uses` needs: the provider (reads or creates the local KEK file, or
+    /// sets up the KMS client) and the HMAC key (a secret reference, a KMS blob decrypted
+    /// now, or for the local provider a key file created on first run).
     pub fn build(
         config: &KeysConfig,
         state_dir: &Path,
-        needs_tokenize: bool,
+        uses: KeyUses,
         metrics: Option<Metrics>,
     ) -> Result<Self, KeyError> {
+        let kms_for_hmac = uses.tokenize && config.hmac_key_kms_blob.is_some();
         let provider = match &config.provider {
-            KeyProviderChoice::Local => {
+            KeyProviderChoice::Local if uses.data_keys => {
                 Provider::Local(Box::new(LocalKek::load_or_create(state_dir)?))
             }
-            KeyProviderChoice::AwsKms { key_id } => Provider::AwsKms(KmsProvider::new(key_id)?),
+            KeyProviderChoice::AwsKms { key_id } if uses.data_keys || kms_for_hmac => {
+                Provider::AwsKms(KmsProvider::new(key_id)?)
+            }
+            _ => Provider::Unused,
         };
-        Self::with_provider(config, state_dir, needs_tokenize, metrics, provider)
+        Self::with_provider(config, state_dir, uses.tokenize, metrics, provider)
     }
 
     /// Like [`KeyService::build`] with a KMS provider built by the caller (its own client),
@@ -188,14 +231,14 @@ impl KeyService {
     pub fn build_with_kms(
         config: &KeysConfig,
         state_dir: &Path,
-        needs_tokenize: bool,
+        uses: KeyUses,
         metrics: Option<Metrics>,
         kms: KmsProvider,
     ) -> Result<Self, KeyError> {
         Self::with_provider(
             config,
             state_dir,
-            needs_tokenize,
+            uses.tokenize,
             metrics,
             Provider::AwsKms(kms),
         )
@@ -216,15 +259,15 @@ impl KeyService {
         } else if let Some(blob) = &config.hmac_key_kms_blob {
             match &provider {
                 Provider::AwsKms(kms) => Some(kms.decrypt_any(blob, &config.encryption_context)?),
-                Provider::Local(_) => {
+                Provider::Local(_) | Provider::Unused => {
                     return Err(KeyError::HmacKey(
                         "hmac_key_kms_blob needs keys.provider = \"aws-kms\"".to_owned(),
                     ));
                 }
             }
         } else if needs_tokenize {
-            match &provider {
-                Provider::Local(_) => {
+            match &config.provider {
+                KeyProviderChoice::Local => {
                     let path = state_dir.join("keys").join("local-hmac.bin");
                     let (key, created) = load_or_create_key_file(&path)?;
                     if created {
@@ -236,7 +279,7 @@ impl KeyService {
                     }
                     Some(Zeroizing::new(key.to_vec()))
                 }
-                Provider::AwsKms(_) => {
+                KeyProviderChoice::AwsKms { .. } => {
                     return Err(KeyError::HmacKey(
                         "tokenize needs keys.hmac_key or keys.hmac_key_kms_blob".to_owned(),
                     ));
@@ -292,6 +335,7 @@ impl KeyService {
         match &self.inner.provider {
             Provider::Local(kek) => format!("local:{}", kek.id_hex()),
             Provider::AwsKms(kms) => kms.key_id().to_owned(),
+            Provider::Unused => "none".to_owned(),
         }
     }
 
@@ -338,7 +382,11 @@ impl KeyService {
     /// keyring, under the configured context plus the envelope's log group.
     pub fn open_envelope(&self, encoded: &str) -> Result<DataKey, KeyError> {
         let envelope = Envelope::parse(encoded)?;
-        let configured = self.inner.provider.kind();
+        let configured = self
+            .inner
+            .provider
+            .kind()
+            .ok_or(KeyError::NoDataKeyProvider)?;
         if envelope.provider != configured {
             return Err(KeyError::ProviderMismatch {
                 found: kind_name(envelope.provider),
@@ -357,6 +405,7 @@ impl KeyService {
                 self.inner.count_kms("Decrypt", result.is_ok());
                 result
             }
+            Provider::Unused => Err(KeyError::NoDataKeyProvider),
         }?;
         Ok(DataKey::new(&key, &envelope))
     }
@@ -387,11 +436,12 @@ impl Inner {
                 self.count_kms("GenerateDataKey", result.is_ok());
                 result?
             }
+            Provider::Unused => return Err(KeyError::NoDataKeyProvider),
         };
         Ok(DataKey::new(
             &key,
             &Envelope {
-                provider: self.provider.kind(),
+                provider: self.provider.kind().ok_or(KeyError::NoDataKeyProvider)?,
                 blob,
                 log_group: log_group.map(str::to_owned),
             },
@@ -426,7 +476,7 @@ impl Inner {
     fn refresh_in_background(this: &Arc<Self>, group: Option<String>, flag: Arc<AtomicBool>) {
         this.stats.refreshes.fetch_add(1, Ordering::Relaxed);
         match &this.provider {
-            Provider::Local(_) => {
+            Provider::Local(_) | Provider::Unused => {
                 if let Ok(key) = this.generate(group.as_deref()) {
                     this.insert(group, Arc::new(key));
                 }

@@ -6,6 +6,7 @@ use super::*;
 use crate::config::load::parse_embedded_default;
 use crate::config::{ActionsConfig, FieldRuleConfig, KeysConfig, validate};
 use crate::event::EventMeta;
+use crate::keys::KeyUses;
 
 const SSN: &str = "123-45-6789";
 const EMAIL: &str = "ann.doe@example.org";
@@ -22,7 +23,7 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let keys = Arc::new(KeyService::build(&keys_config(), dir.path(), true, None).unwrap());
+    let keys = Arc::new(KeyService::build(&keys_config(), dir.path(), KeyUses::ALL, None).unwrap());
     Fixture { _dir: dir, keys }
 }
 
@@ -325,7 +326,8 @@ fn relabelling_a_token_type_fails_authentication() {
 #[test]
 fn a_wrong_encryption_context_fails_to_reveal_with_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let keys = Arc::new(KeyService::build(&keys_config(), dir.path(), false, None).unwrap());
+    let keys =
+        Arc::new(KeyService::build(&keys_config(), dir.path(), KeyUses::DATA_KEYS, None).unwrap());
     let mut s = Scrubber::new(
         finder(),
         Arc::new(Policy::uniform(ActionName::Encrypt)),
@@ -338,7 +340,8 @@ fn a_wrong_encryption_context_fails_to_reveal_with_a_clear_error() {
     other
         .encryption_context
         .insert("app".into(), "someone-else".into());
-    let revealer_keys = Arc::new(KeyService::build(&other, dir.path(), false, None).unwrap());
+    let revealer_keys =
+        Arc::new(KeyService::build(&other, dir.path(), KeyUses::DATA_KEYS, None).unwrap());
     let mut r = Revealer::new(revealer_keys);
     let mut back = Vec::new();
     let rep = r.reveal_line(&out.message, &mut back);
@@ -398,7 +401,7 @@ fn one_data_key_serves_many_events_within_limits() {
     let mut config = keys_config();
     config.cache.max_uses = 10;
     config.cache.refresh_at = 1.0;
-    let keys = Arc::new(KeyService::build(&config, dir.path(), false, None).unwrap());
+    let keys = Arc::new(KeyService::build(&config, dir.path(), KeyUses::DATA_KEYS, None).unwrap());
     let mut s = Scrubber::new(
         finder(),
         Arc::new(Policy::uniform(ActionName::Encrypt)),
@@ -421,7 +424,7 @@ fn log_groups_get_their_own_data_keys_when_bound() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = keys_config();
     config.context_log_group = true;
-    let keys = Arc::new(KeyService::build(&config, dir.path(), false, None).unwrap());
+    let keys = Arc::new(KeyService::build(&config, dir.path(), KeyUses::DATA_KEYS, None).unwrap());
     let mut s = Scrubber::new(
         finder(),
         Arc::new(Policy::uniform(ActionName::Encrypt)),
