@@ -11,7 +11,7 @@
 
 use crate::detect::PhiType;
 use crate::event::{Event, EventMeta};
-use crate::scrub::Scrubber;
+use crate::pipeline::ScrubStage;
 
 /// One canary: a line and the PHI value in it that must not survive scrubbing.
 #[derive(Debug, Clone, Copy)]
@@ -132,8 +132,10 @@ impl CanaryReport {
     }
 }
 
-/// Runs every canary line through `scrubber` and reports which values survived.
-pub fn run(scrubber: &mut Scrubber) -> CanaryReport {
+/// Runs every canary line through `scrubber` (a stage built by the same factory as the
+/// pipeline's workers, so it applies exactly the live policy) and reports which values
+/// survived.
+pub fn run(scrubber: &mut dyn ScrubStage) -> CanaryReport {
     let mut report = CanaryReport::default();
     let meta = EventMeta {
         source: "canary".to_owned(),
@@ -143,7 +145,7 @@ pub fn run(scrubber: &mut Scrubber) -> CanaryReport {
         let event = Event::new(canary.line, meta.clone());
         match scrubber.scrub(&event) {
             Ok(scrubbed) => {
-                if contains(&scrubbed.message, canary.value.as_bytes()) {
+                if contains(&scrubbed, canary.value.as_bytes()) {
                     push_once(&mut report.leaked, canary.phi_type);
                 }
             }

@@ -43,8 +43,8 @@ pub fn run(args: &RulesArgs) -> ExitCode {
             .max(4);
         let mut res = writeln!(
             out,
-            "{:w$}  {:t$}  {}  (example)",
-            "ID", "TYPE", "DESCRIPTION"
+            "{:w$}  {:t$}  DESCRIPTION  (example)",
+            "ID", "TYPE"
         );
         for r in &rules {
             if res.is_ok() {
