@@ -24,7 +24,15 @@ use phiscrub::event::{Event, EventMeta};
 use phiscrub::keys::{KeyService, KeyUses};
 use phiscrub::scrub::{FindPhi, LiteralFinder, Scrubber};
 
-const EVENTS: usize = 20_000;
+/// Events per corpus: 20,000 under `cargo bench`; a few hundred when `cargo test
+/// --all-targets` runs the bench once in test mode.
+fn events() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        20_000
+    } else {
+        500
+    }
+}
 
 struct Corpus {
     events: Vec<Event>,
@@ -34,10 +42,10 @@ struct Corpus {
 
 fn corpus(with_phi: bool) -> Corpus {
     let lines: Vec<corpus::LabelledLine> = if with_phi {
-        corpus::labelled(7, EVENTS)
+        corpus::labelled(7, events())
     } else {
         let mut rng = corpus::Rng::new(7);
-        (0..EVENTS)
+        (0..events())
             .map(|_| corpus::LabelledLine {
                 text: corpus::ops_line(&mut rng),
                 spans: Vec::new(),
@@ -122,6 +130,23 @@ fn benches(c: &mut Criterion, dir: &std::path::Path, detector: &Arc<Detector>) {
     let keys = keys(dir);
     for (label, with_phi) in [("2pct_phi", true), ("no_phi", false)] {
         let corpus = corpus(with_phi);
+        let mut group = c.benchmark_group(format!("scrub/detect_only/{label}"));
+        group.throughput(Throughput::Bytes(corpus.bytes));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(3));
+        let mut scanner = detector.scanner();
+        let mut findings = Vec::new();
+        group.bench_function("scan_line", |b| {
+            b.iter(|| {
+                let mut n = 0;
+                for e in &corpus.events {
+                    scanner.scan_line(&e.message, &mut findings).expect("scan");
+                    n += findings.len();
+                }
+                black_box(n)
+            })
+        });
+        group.finish();
         for (finder_label, kind) in [("detector", Finder::Detector), ("literal", Finder::Literal)] {
             let mut group = c.benchmark_group(format!("scrub/{finder_label}/{label}"));
             group.throughput(Throughput::Bytes(corpus.bytes));
@@ -157,7 +182,7 @@ fn summary(dir: &std::path::Path, detector: &Arc<Detector>) {
         corpus.bytes as f64 / 1e6,
         phi_lines as f64 * 100.0 / corpus.events.len() as f64
     );
-    let rounds = 7;
+    let rounds = if events() > 1000 { 7 } else { 1 };
     for (finder_label, kind) in [("detector", Finder::Detector), ("literal", Finder::Literal)] {
         let mut runs: Vec<_> = ACTIONS
             .iter()

@@ -24,6 +24,12 @@ impl FindPhi for Scanner {
     fn rule_id(&self, rule: RuleIdx) -> &str {
         self.detector().rule_id(rule)
     }
+
+    /// `scan_line` reads JSON keys as context and scans escaped strings decoded
+    /// (`detect::Scanner::scan_line`).
+    fn line_scan_covers_json_values(&self) -> bool {
+        true
+    }
 }
 
 /// Builds the configured detector (with an optional engine override).
@@ -46,4 +52,51 @@ pub fn build_finder(
     engine: Option<EngineChoice>,
 ) -> Result<Box<dyn FindPhi>, String> {
     Ok(Box::new(build_detector(config, engine)?.scanner()))
+}
+
+/// Everything workers share, built once from config: the detector, the policy and the
+/// keys. Each worker thread calls [`ScrubSetup::scrubber`] for its own [`Scrubber`]
+/// (own detector scratch and buffers).
+#[derive(Debug, Clone)]
+pub struct ScrubSetup {
+    /// The compiled detector.
+    pub detector: Arc<Detector>,
+    /// The action policy.
+    pub policy: Arc<crate::actions::Policy>,
+    /// Data keys and the HMAC key.
+    pub keys: Arc<crate::keys::KeyService>,
+}
+
+impl ScrubSetup {
+    /// Builds detector, policy and keys (key files, KMS client, HMAC key); the error names
+    /// the part that failed. `metrics` receives KMS call and data-key cache counts.
+    pub fn build(
+        config: &Config,
+        engine: Option<EngineChoice>,
+        metrics: Option<crate::telemetry::Metrics>,
+    ) -> Result<Self, String> {
+        let detector = build_detector(config, engine).map_err(|e| format!("detect: {e}"))?;
+        let policy = Arc::new(crate::actions::Policy::from_config(&config.actions));
+        let keys = crate::keys::KeyService::build(
+            &config.keys,
+            &config.state_dir,
+            crate::keys::KeyUses::for_policy(&policy),
+            metrics,
+        )
+        .map_err(|e| format!("keys: {e}"))?;
+        Ok(Self {
+            detector,
+            policy,
+            keys: Arc::new(keys),
+        })
+    }
+
+    /// A scrubber for one worker thread.
+    pub fn scrubber(&self) -> super::Scrubber {
+        super::Scrubber::new(
+            Box::new(self.detector.scanner()),
+            self.policy.clone(),
+            self.keys.clone(),
+        )
+    }
 }

@@ -72,6 +72,12 @@ impl Cursor<'_> {
         self.input.get(self.pos).copied()
     }
 
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
     fn copy_ws(&mut self, out: &mut Vec<u8>) {
         let start = self.pos;
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
@@ -162,7 +168,6 @@ impl Cursor<'_> {
             return Err(ScrubError::TooDeep);
         }
         let start = self.pos;
-        let mut sink = Vec::new();
         match self.peek() {
             Some(b'"') => {
                 self.string_span()?;
@@ -175,24 +180,24 @@ impl Cursor<'_> {
                 };
                 let object = close == b'}';
                 self.pos += 1;
-                self.copy_ws(&mut sink);
+                self.skip_ws();
                 if self.peek() == Some(close) {
                     self.pos += 1;
                     return Ok((start, self.pos));
                 }
                 loop {
-                    self.copy_ws(&mut sink);
+                    self.skip_ws();
                     if object {
                         self.string_span()?;
-                        self.copy_ws(&mut sink);
+                        self.skip_ws();
                         if self.peek() != Some(b':') {
                             return Err(self.err("expected `:`"));
                         }
                         self.pos += 1;
-                        self.copy_ws(&mut sink);
+                        self.skip_ws();
                     }
                     self.skip_value(depth + 1)?;
-                    self.copy_ws(&mut sink);
+                    self.skip_ws();
                     match self.peek() {
                         Some(b',') => self.pos += 1,
                         Some(c) if c == close => {
@@ -291,6 +296,18 @@ impl JsonState {
         }
         self.value(actor, &mut c, out, 0, false)?;
         c.copy_ws(out);
+        if c.pos != input.len() {
+            return Err(c.err("trailing characters after the document"));
+        }
+        Ok(())
+    }
+
+    /// Checks that `input` is one JSON document, without output.
+    pub fn validate(input: &[u8]) -> Result<(), ScrubError> {
+        let mut c = Cursor { input, pos: 0 };
+        c.skip_ws();
+        c.skip_value(0)?;
+        c.skip_ws();
         if c.pos != input.len() {
             return Err(c.err("trailing characters after the document"));
         }

@@ -8,6 +8,9 @@
 //!   decoding their escapes (a string holding JSON is scanned as text). Replacements are
 //!   mapped back to raw offsets, widened to whole escape sequences, so the output stays
 //!   valid JSON. Input that starts like JSON but does not parse is scrubbed as text.
+//!   Without key-path rules, a JSON event first gets one whole-line scan (the detector is
+//!   JSON-aware): an event with no finding there is passed on unchanged, so the common
+//!   no-PHI event costs one detector call instead of one per value.
 //! - Bytes that are not UTF-8 are scanned and replaced as bytes; spans are widened to
 //!   whole characters, so output is valid UTF-8 whenever the input was.
 //! - When any value was encrypted, the wrapped data key travels with the event: a
@@ -39,6 +42,7 @@ use crate::event::Event;
 use crate::keys::{DataKey, KeyError, KeyService};
 use crate::telemetry::Metrics;
 
+pub use detector::ScrubSetup;
 pub use literal::LiteralFinder;
 pub use reveal::{LineReveal, Revealer};
 
@@ -65,6 +69,13 @@ pub trait FindPhi: Send {
     ) -> Result<(), ScanError>;
     /// The id of a rule, e.g. `ssn`.
     fn rule_id(&self, rule: RuleIdx) -> &str;
+
+    /// Whether [`FindPhi::find_in_line`] on a raw JSON document finds everything that
+    /// scanning its values one by one would (keys as context, escaped strings decoded).
+    /// When true, a JSON event without line findings is passed on after one call.
+    fn line_scan_covers_json_values(&self) -> bool {
+        false
+    }
 }
 
 /// How to read an event's message.
@@ -224,7 +235,9 @@ struct Actor {
     event_key: Option<Arc<DataKey>>,
     /// The last data key this worker used, and the log group it was bound to.
     worker_key: Option<(Option<String>, Arc<DataKey>)>,
-    log_group: Option<String>,
+    /// The current event's log group (reused buffer; `has_log_group` says if set).
+    log_group: String,
+    has_log_group: bool,
     counts: FindingCounts,
     event_actions: Vec<(ActionName, PhiType)>,
     event_findings: Vec<(PhiType, RuleIdx)>,
@@ -239,7 +252,9 @@ impl Actor {
         self.event_findings.clear();
         self.changed = false;
         self.event_key = None;
-        self.log_group = log_group.map(str::to_owned);
+        self.log_group.clear();
+        self.has_log_group = log_group.is_some();
+        self.log_group.push_str(log_group.unwrap_or_default());
     }
 
     /// Retry from scratch (Auto mode falling back from JSON to text).
@@ -275,22 +290,19 @@ impl Actor {
         if let Some(key) = &self.event_key {
             return Ok(key.clone());
         }
-        let group = if self.keys.binds_log_group() {
-            self.log_group.clone()
-        } else {
-            None
-        };
+        let group = (self.keys.binds_log_group() && self.has_log_group)
+            .then_some(self.log_group.as_str());
         let limits = self.keys.limits();
         let key = match &self.worker_key {
             Some((g, key))
-                if *g == group && key.is_usable(limits) && !key.wants_refresh(limits) =>
+                if g.as_deref() == group && key.is_usable(limits) && !key.wants_refresh(limits) =>
             {
                 self.tally.key_cache_hits += 1;
                 key.clone()
             }
             _ => {
-                let key = self.keys.data_key(group.as_deref())?;
-                self.worker_key = Some((group, key.clone()));
+                let key = self.keys.data_key(group)?;
+                self.worker_key = Some((group.map(str::to_owned), key.clone()));
                 key
             }
         };
@@ -406,7 +418,8 @@ impl Scrubber {
                 enc: EncryptScratch::default(),
                 event_key: None,
                 worker_key: None,
-                log_group: None,
+                log_group: String::new(),
+                has_log_group: false,
                 counts: FindingCounts::default(),
                 event_actions: Vec::new(),
                 event_findings: Vec::new(),
@@ -437,6 +450,28 @@ impl Scrubber {
             ),
         };
         let mut is_json = false;
+        if as_json
+            && !self.actor.policy.has_field_rules()
+            && self.actor.finder.line_scan_covers_json_values()
+        {
+            // The gate: one whole-line scan (the detector is JSON-aware: it reads keys as
+            // context and decodes escaped strings). Most events hold no PHI, and for them
+            // this one call replaces a detector call per value.
+            self.actor.findings.clear();
+            self.actor
+                .finder
+                .find_in_line(input, &mut self.actor.findings)?;
+            if self.actor.findings.is_empty() {
+                if kind == MessageKind::Json {
+                    json::JsonState::validate(input)?;
+                }
+                self.actor.commit_event();
+                return Ok(Scrubbed {
+                    message: event.message.clone(),
+                    findings: FindingCounts::default(),
+                });
+            }
+        }
         if as_json {
             match self.json.scrub(&mut self.actor, input, &mut self.out) {
                 Ok(()) => is_json = true,

@@ -186,8 +186,10 @@ impl Revealer {
             pos = e;
             report.revealed += 1;
         }
+        // The envelope goes only when this line's tokens were all revealed: a line
+        // without tokens keeps a `phiscrub_dk=`-looking tail it may have had as input.
         match cut {
-            Some((s, e)) if report.failed.is_empty() && s >= pos => {
+            Some((s, e)) if report.revealed > 0 && report.failed.is_empty() && s >= pos => {
                 out.extend_from_slice(&line[pos..s]);
                 out.extend_from_slice(&line[e..]);
             }

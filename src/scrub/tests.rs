@@ -476,3 +476,88 @@ fn metrics_are_flushed_per_batch() {
         "{text}"
     );
 }
+
+#[test]
+fn reveal_leaves_lines_without_tokens_alone() {
+    let fx = fixture();
+    let line = "user text that ends like ours phiscrub_dk=v1.local.AAAA";
+    let (back, rep) = reveal(&fx, line);
+    assert_eq!(back, line);
+    assert_eq!(rep, LineReveal::default());
+}
+
+/// A finder whose line scan claims to cover JSON values, counting calls.
+struct Gated {
+    inner: LiteralFinder,
+    line_calls: usize,
+    value_calls: usize,
+}
+
+impl FindPhi for Gated {
+    fn find_in_line(&mut self, line: &[u8], out: &mut Vec<Finding>) -> Result<(), ScanError> {
+        self.line_calls += 1;
+        self.inner.find_in_line(line, out)
+    }
+    fn find_in_value(
+        &mut self,
+        key: Option<&str>,
+        value: &[u8],
+        out: &mut Vec<Finding>,
+    ) -> Result<(), ScanError> {
+        self.value_calls += 1;
+        self.inner.find_in_value(key, value, out)
+    }
+    fn rule_id(&self, rule: RuleIdx) -> &str {
+        self.inner.rule_id(rule)
+    }
+    fn line_scan_covers_json_values(&self) -> bool {
+        true
+    }
+}
+
+#[test]
+fn json_events_without_line_findings_cost_one_detector_call() {
+    use std::sync::Mutex;
+    // Count through a shared cell: the scrubber owns the finder.
+    struct Shared(Arc<Mutex<Gated>>);
+    impl FindPhi for Shared {
+        fn find_in_line(&mut self, l: &[u8], o: &mut Vec<Finding>) -> Result<(), ScanError> {
+            self.0.lock().unwrap().find_in_line(l, o)
+        }
+        fn find_in_value(
+            &mut self,
+            k: Option<&str>,
+            v: &[u8],
+            o: &mut Vec<Finding>,
+        ) -> Result<(), ScanError> {
+            self.0.lock().unwrap().find_in_value(k, v, o)
+        }
+        fn rule_id(&self, _rule: RuleIdx) -> &str {
+            "literal"
+        }
+        fn line_scan_covers_json_values(&self) -> bool {
+            true
+        }
+    }
+    let fx = fixture();
+    let gated = Arc::new(Mutex::new(Gated {
+        inner: LiteralFinder::new([(SSN, PhiType::Ssn)]).unwrap(),
+        line_calls: 0,
+        value_calls: 0,
+    }));
+    let mut s = Scrubber::new(
+        Box::new(Shared(gated.clone())),
+        Arc::new(Policy::uniform(ActionName::Mask)),
+        fx.keys.clone(),
+    );
+    let clean = r#"{"a":"x","b":[1,2,{"c":"y"}]}"#;
+    assert_eq!(scrub(&mut s, clean), clean);
+    assert_eq!((gated.lock().unwrap().line_calls, gated.lock().unwrap().value_calls), (1, 0));
+    assert_eq!(scrub(&mut s, &format!(r#"{{"a":"{SSN}","b":"z"}}"#)), r#"{"a":"[SSN]","b":"z"}"#);
+    assert_eq!(gated.lock().unwrap().value_calls, 2);
+    // ndjson still rejects what is not JSON, PHI or not.
+    let err = s
+        .scrub_as(&Event::new("{not json", EventMeta::default()), MessageKind::Json)
+        .unwrap_err();
+    assert_eq!(err.reason(), "invalid_json");
+}
