@@ -178,3 +178,46 @@ fn stdin_lines_are_scrubbed_and_delivered() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn sigterm_with_stdin_still_open_exits_cleanly() {
+    let state = tempfile::tempdir().unwrap();
+    let config = state.path().join("stdin.toml");
+    std::fs::write(
+        &config,
+        format!("{}\n[sources.stdin]\n", base_config(state.path())),
+    )
+    .unwrap();
+    let mut child = Command::new(phiscrub_bin())
+        .args(["serve", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _stdin_kept_open = child.stdin.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
+    assert!(
+        lines.any(|l| l.unwrap().contains("phiscrub serving")),
+        "daemon did not start"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(8);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "daemon hung on exit with stdin open"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
