@@ -131,14 +131,14 @@ impl Queue for DiskQueue {
             return Ok(());
         }
         let now = now_ms();
-        let mut encoded = Vec::with_capacity(events.len());
-        let mut incoming = 0u64;
+        // One buffer for the whole push (not one allocation per event).
+        let mut buf = Vec::with_capacity(events.iter().map(|e| e.message.len() + 160).sum());
+        let mut ends = Vec::with_capacity(events.len());
         for event in events {
-            let mut buf = Vec::with_capacity(event.message.len() + 128);
             record::encode(event, now, &mut buf);
-            incoming += buf.len() as u64;
-            encoded.push(buf);
+            ends.push(buf.len());
         }
+        let incoming = buf.len() as u64;
         let mut next_seq = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let queued = self.fill().bytes;
         if queued + incoming > self.max_bytes {
@@ -154,20 +154,24 @@ impl Queue for DiskQueue {
         let first = *next_seq;
         {
             let mut table = txn.open_table(EVENTS).map_err(storage)?;
-            for (i, buf) in encoded.iter().enumerate() {
+            let mut start = 0;
+            for (i, &end) in ends.iter().enumerate() {
                 table
-                    .insert(first + i as u64, buf.as_slice())
+                    .insert(first + i as u64, &buf[start..end])
                     .map_err(storage)?;
+                start = end;
             }
         }
         txn.commit().map_err(storage)?;
-        *next_seq = first + encoded.len() as u64;
+        *next_seq = first + ends.len() as u64;
         let mut fill = self.fill();
-        for (i, buf) in encoded.iter().enumerate() {
+        let mut start = 0;
+        for (i, &end) in ends.iter().enumerate() {
             fill.records
-                .push_back((first + i as u64, buf.len() as u64, now));
-            fill.bytes += buf.len() as u64;
+                .push_back((first + i as u64, (end - start) as u64, now));
+            start = end;
         }
+        fill.bytes += incoming;
         Ok(())
     }
 
