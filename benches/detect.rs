@@ -14,7 +14,11 @@ use phiscrub::detect::{DetectConfig, Detector, EngineChoice, builtin_specs, corp
 
 fn corpus_bytes() -> usize {
     // `cargo bench` passes --bench; `cargo test` runs benches without it.
-    if std::env::args().any(|a| a == "--bench") { 8 << 20 } else { 64 << 10 }
+    if std::env::args().any(|a| a == "--bench") {
+        8 << 20
+    } else {
+        64 << 10
+    }
 }
 
 fn scan_all(det: &Arc<Detector>, lines: &[&[u8]]) -> usize {
@@ -44,16 +48,33 @@ fn bench(c: &mut Criterion) {
     g.measurement_time(Duration::from_secs(3));
     for engine in engines {
         let t0 = Instant::now();
-        let det = Arc::new(Detector::build(&DetectConfig { engine, ..DetectConfig::default() }).expect("build"));
-        eprintln!("start-up ({}): detector built in {:?}", det.engine_name(), t0.elapsed());
-        g.bench_function(det.engine_name(), |b| b.iter(|| black_box(scan_all(&det, &lines))));
+        let det = Arc::new(
+            Detector::build(&DetectConfig {
+                engine,
+                ..DetectConfig::default()
+            })
+            .expect("build"),
+        );
+        eprintln!(
+            "start-up ({}): detector built in {:?}",
+            det.engine_name(),
+            t0.elapsed()
+        );
+        g.bench_function(det.engine_name(), |b| {
+            b.iter(|| black_box(scan_all(&det, &lines)))
+        });
     }
     // Naive baseline: every pattern rule's regex separately over each line.
     let regexes: Vec<regex::bytes::Regex> = builtin_specs()
         .expect("rules")
         .iter()
         .filter_map(|s| s.pattern.as_ref())
-        .map(|p| regex::bytes::RegexBuilder::new(p).unicode(false).build().expect("compiles"))
+        .map(|p| {
+            regex::bytes::RegexBuilder::new(p)
+                .unicode(false)
+                .build()
+                .expect("compiles")
+        })
         .collect();
     g.bench_function("naive_per_rule_regex", |b| {
         b.iter(|| {

@@ -10,8 +10,14 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).map_or(Ok(200_000), |s| s.parse())?;
     let seed: u64 = args.get(2).map_or(Ok(7), |s| s.parse())?;
-    let engine: EngineChoice = args.get(3).map_or(Ok(EngineChoice::Auto), |s| s.parse()).map_err(anyhow::Error::msg)?;
-    let det = Arc::new(Detector::build(&DetectConfig { engine, ..DetectConfig::default() })?);
+    let engine: EngineChoice = args
+        .get(3)
+        .map_or(Ok(EngineChoice::Auto), |s| s.parse())
+        .map_err(anyhow::Error::msg)?;
+    let det = Arc::new(Detector::build(&DetectConfig {
+        engine,
+        ..DetectConfig::default()
+    })?);
     let lines = corpus::labelled(seed, n);
     let mut scanner = det.scanner();
     let report = eval::evaluate(&mut scanner, &lines);

@@ -40,32 +40,140 @@ impl Rng {
         &items[self.below(items.len() as u64) as usize]
     }
     fn digits(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b'0' + self.below(10) as u8)).collect()
+        (0..n)
+            .map(|_| char::from(b'0' + self.below(10) as u8))
+            .collect()
     }
     fn hex(&mut self, n: usize) -> String {
-        (0..n).map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize])).collect()
+        (0..n)
+            .map(|_| char::from(b"0123456789abcdef"[self.below(16) as usize]))
+            .collect()
     }
 }
 
 const FIRST: &[&str] = &[
-    "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
-    "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Carlos", "Maria", "Aisha", "Wei",
-    "Priya", "Dmitri", "Fatima", "Kevin", "Laura", "Brian", "Nancy", "Oluwaseun",
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Maria",
+    "Aisha",
+    "Wei",
+    "Priya",
+    "Dmitri",
+    "Fatima",
+    "Kevin",
+    "Laura",
+    "Brian",
+    "Nancy",
+    "Oluwaseun",
 ];
 const LAST: &[&str] = &[
-    "Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-    "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-    "Lee", "Nguyen", "Patel", "Okafor", "Kowalski", "Chen", "Walsh", "Murphy", "Rivera", "Cooper",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Nguyen",
+    "Patel",
+    "Okafor",
+    "Kowalski",
+    "Chen",
+    "Walsh",
+    "Murphy",
+    "Rivera",
+    "Cooper",
 ];
-const STREETS: &[&str] = &["Elm", "Oak", "Maple", "Cedar", "Pine", "Washington", "Lake", "Hill", "Park", "Sunset"];
-const SUFFIXES: &[&str] = &["Street", "St", "Avenue", "Ave", "Road", "Rd", "Drive", "Lane", "Blvd", "Court"];
+const STREETS: &[&str] = &[
+    "Elm",
+    "Oak",
+    "Maple",
+    "Cedar",
+    "Pine",
+    "Washington",
+    "Lake",
+    "Hill",
+    "Park",
+    "Sunset",
+];
+const SUFFIXES: &[&str] = &[
+    "Street", "St", "Avenue", "Ave", "Road", "Rd", "Drive", "Lane", "Blvd", "Court",
+];
 const CITIES: &[(&str, &str)] = &[
-    ("Springfield", "IL"), ("Columbus", "OH"), ("Austin", "TX"), ("Denver", "CO"), ("Portland", "OR"),
-    ("Madison", "WI"), ("Albany", "NY"), ("Tampa", "FL"),
+    ("Springfield", "IL"),
+    ("Columbus", "OH"),
+    ("Austin", "TX"),
+    ("Denver", "CO"),
+    ("Portland", "OR"),
+    ("Madison", "WI"),
+    ("Albany", "NY"),
+    ("Tampa", "FL"),
 ];
-const MONTHS: &[&str] = &["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const SERVICES: &[&str] = &["checkout", "auth", "billing-api", "scheduler", "fhir-gateway", "ingest", "search", "notifier"];
-const PATHS: &[&str] = &["/health", "/api/v1/orders", "/api/v2/appointments/search", "/metrics", "/api/v1/users/me", "/login", "/api/v2/patients/search", "/static/app.js"];
+const MONTHS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const SERVICES: &[&str] = &[
+    "checkout",
+    "auth",
+    "billing-api",
+    "scheduler",
+    "fhir-gateway",
+    "ingest",
+    "search",
+    "notifier",
+];
+const PATHS: &[&str] = &[
+    "/health",
+    "/api/v1/orders",
+    "/api/v2/appointments/search",
+    "/metrics",
+    "/api/v1/users/me",
+    "/login",
+    "/api/v2/patients/search",
+    "/static/app.js",
+];
 const LEVELS: &[&str] = &["INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"];
 
 struct Builder {
@@ -75,7 +183,10 @@ struct Builder {
 
 impl Builder {
     fn new() -> Self {
-        Self { text: String::with_capacity(256), spans: Vec::new() }
+        Self {
+            text: String::with_capacity(256),
+            spans: Vec::new(),
+        }
     }
     fn s(&mut self, s: &str) -> &mut Self {
         self.text.push_str(s);
@@ -88,7 +199,10 @@ impl Builder {
         self
     }
     fn done(self) -> LabelledLine {
-        LabelledLine { text: self.text, spans: self.spans }
+        LabelledLine {
+            text: self.text,
+            spans: self.spans,
+        }
     }
 }
 
@@ -105,7 +219,14 @@ fn ts(r: &mut Rng) -> String {
 }
 
 fn uuid(r: &mut Rng) -> String {
-    format!("{}-{}-4{}-a{}-{}", r.hex(8), r.hex(4), r.hex(3), r.hex(3), r.hex(12))
+    format!(
+        "{}-{}-4{}-a{}-{}",
+        r.hex(8),
+        r.hex(4),
+        r.hex(3),
+        r.hex(3),
+        r.hex(12)
+    )
 }
 
 fn ip10(r: &mut Rng) -> String {
@@ -120,35 +241,88 @@ pub fn ops_line(r: &mut Rng) -> String {
     match r.below(8) {
         0 => format!(
             "{{\"ts\":\"{}\",\"level\":\"{}\",\"service\":\"{svc}\",\"trace_id\":\"{}\",\"span_id\":\"{}\",\"msg\":\"request completed\",\"method\":\"GET\",\"path\":\"{path}\",\"status\":{},\"duration_ms\":{},\"bytes\":{},\"upstream\":\"{}:{}\"}}",
-            ts(r), lvl.to_lowercase(), r.hex(32), r.hex(16), r.pick(&[200, 200, 201, 204, 304, 404, 500, 503]), r.below(900), r.below(200_000), ip10(r), 8000 + r.below(1000)
+            ts(r),
+            lvl.to_lowercase(),
+            r.hex(32),
+            r.hex(16),
+            r.pick(&[200, 200, 201, 204, 304, 404, 500, 503]),
+            r.below(900),
+            r.below(200_000),
+            ip10(r),
+            8000 + r.below(1000)
         ),
         1 => format!(
             "{} {lvl} [{svc}] request_id={} method=POST path={path} status={} latency={}ms client={} user_agent=\"Mozilla/5.0 (X11; Linux x86_64) Chrome/119.0.{}.{}\"",
-            ts(r), uuid(r), r.pick(&[200, 201, 400, 401, 502]), r.below(3000), ip10(r), r.below(9000), r.below(300)
+            ts(r),
+            uuid(r),
+            r.pick(&[200, 201, 400, 401, 502]),
+            r.below(3000),
+            ip10(r),
+            r.below(9000),
+            r.below(300)
         ),
         2 => format!(
             "{} {lvl} arn:aws:lambda:us-east-1:{}:function:{svc}-handler RequestId: {} Duration: {}.{} ms Billed Duration: {} ms Memory Size: 512 MB Max Memory Used: {} MB",
-            ts(r), r.digits(12), uuid(r), r.below(2000), r.below(100), r.below(2000), 60 + r.below(400)
+            ts(r),
+            r.digits(12),
+            uuid(r),
+            r.below(2000),
+            r.below(100),
+            r.below(2000),
+            60 + r.below(400)
         ),
         3 => format!(
             "{} pod/{svc}-{}-{} container={svc} restarts={} node=ip-10-0-{}-{}.ec2.internal image=registry.example.com/{svc}:v1.{}.{} sha256:{}",
-            ts(r), r.hex(9), r.hex(5), r.below(5), r.below(255), r.below(255), r.below(40), r.below(20), r.hex(64)
+            ts(r),
+            r.hex(9),
+            r.hex(5),
+            r.below(5),
+            r.below(255),
+            r.below(255),
+            r.below(40),
+            r.below(20),
+            r.hex(64)
         ),
         4 => format!(
             "<134>1 {} host-{} {svc} {} - - connection from {} port {} closed after {}s, {} bytes sent, build 2026.{}.{}",
-            ts(r), r.below(99), 1000 + r.below(60000), ip10(r), 1024 + r.below(60000), r.below(600), r.below(10_000_000), r.below(12), r.below(30)
+            ts(r),
+            r.below(99),
+            1000 + r.below(60000),
+            ip10(r),
+            1024 + r.below(60000),
+            r.below(600),
+            r.below(10_000_000),
+            r.below(12),
+            r.below(30)
         ),
         5 => format!(
             "{{\"time\":\"{}\",\"kind\":\"cron\",\"job\":\"{svc}-nightly\",\"attempt\":{},\"next_run\":\"2026-12-01T02:00:00Z\",\"cert_expires\":\"2027-0{}-1{}\",\"version\":\"3.{}.{}\",\"account_id\":\"{}\",\"region\":\"us-west-2\"}}",
-            ts(r), r.below(5), 1 + r.below(9), r.below(10), r.below(30), r.below(100), r.digits(12)
+            ts(r),
+            r.below(5),
+            1 + r.below(9),
+            r.below(10),
+            r.below(30),
+            r.below(100),
+            r.digits(12)
         ),
         6 => format!(
             "{} {lvl} {svc}: retrying upstream call attempt={} backoff={}ms max_retries=5 timeout=30s err=\"connection reset by peer\" peer={}:443",
-            ts(r), r.below(5), 100 * r.below(30), ip10(r)
+            ts(r),
+            r.below(5),
+            100 * r.below(30),
+            ip10(r)
         ),
         _ => format!(
             "{} {lvl} {svc} GC pause {}.{}ms heap={}MB/{}MB goroutines={} queue_depth={} shard={} offset={}",
-            ts(r), r.below(50), r.below(1000), r.below(2048), 2048 + r.below(2048), r.below(5000), r.below(10_000), r.below(64), r.below(100_000_000)
+            ts(r),
+            r.below(50),
+            r.below(1000),
+            r.below(2048),
+            2048 + r.below(2048),
+            r.below(5000),
+            r.below(10_000),
+            r.below(64),
+            r.below(100_000_000)
         ),
     }
 }
@@ -211,70 +385,118 @@ pub fn phi_line(r: &mut Rng) -> LabelledLine {
     let svc = *r.pick(SERVICES);
     match r.below(10) {
         0 => {
-            b.s(&format!("{t} INFO {svc} admitted patient ")).phi(&format!("{first} {last}"), PhiType::Name);
-            b.s(" DOB: ").phi(&dob(r), PhiType::Date).s(" MRN: ").phi(&r.digits(8), PhiType::Mrn);
+            b.s(&format!("{t} INFO {svc} admitted patient "))
+                .phi(&format!("{first} {last}"), PhiType::Name);
+            b.s(" DOB: ")
+                .phi(&dob(r), PhiType::Date)
+                .s(" MRN: ")
+                .phi(&r.digits(8), PhiType::Mrn);
         }
         1 => {
-            b.s(&format!("{{\"ts\":\"{t}\",\"level\":\"info\",\"event\":\"registration\",\"first_name\":\""))
-                .phi(first, PhiType::Name)
-                .s("\",\"last_name\":\"")
-                .phi(last, PhiType::Name)
-                .s("\",\"ssn\":\"")
-                .phi(&valid_ssn(r), PhiType::Ssn)
-                .s("\",\"phone\":\"")
-                .phi(&phone(r), PhiType::Phone)
-                .s("\",\"trace_id\":\"")
-                .s(&r.hex(32))
-                .s("\"}");
+            b.s(&format!(
+                "{{\"ts\":\"{t}\",\"level\":\"info\",\"event\":\"registration\",\"first_name\":\""
+            ))
+            .phi(first, PhiType::Name)
+            .s("\",\"last_name\":\"")
+            .phi(last, PhiType::Name)
+            .s("\",\"ssn\":\"")
+            .phi(&valid_ssn(r), PhiType::Ssn)
+            .s("\",\"phone\":\"")
+            .phi(&phone(r), PhiType::Phone)
+            .s("\",\"trace_id\":\"")
+            .s(&r.hex(32))
+            .s("\"}");
         }
         2 => {
-            let email = format!("{}.{}@example.org", first.to_lowercase(), last.to_lowercase());
-            b.s(&format!("{t} WARN {svc} password reset sent to ")).phi(&email, PhiType::Email);
-            b.s(" from ").phi(&format!("203.0.113.{}", 1 + r.below(254)), PhiType::Ip);
+            let email = format!(
+                "{}.{}@example.org",
+                first.to_lowercase(),
+                last.to_lowercase()
+            );
+            b.s(&format!("{t} WARN {svc} password reset sent to "))
+                .phi(&email, PhiType::Email);
+            b.s(" from ")
+                .phi(&format!("203.0.113.{}", 1 + r.below(254)), PhiType::Ip);
         }
         3 => {
             let (city, st) = *r.pick(CITIES);
-            let addr = format!("{} {} {}", 1 + r.below(9999), r.pick(STREETS), r.pick(SUFFIXES));
-            b.s(&format!("{t} INFO {svc} address updated for member ")).phi(&format!("{first} {last}"), PhiType::Name);
-            b.s(": ").phi(&addr, PhiType::Address).s(", ").phi(&format!("{city}, {st} {:05}", 10000 + r.below(89999)), PhiType::Address);
+            let addr = format!(
+                "{} {} {}",
+                1 + r.below(9999),
+                r.pick(STREETS),
+                r.pick(SUFFIXES)
+            );
+            b.s(&format!("{t} INFO {svc} address updated for member "))
+                .phi(&format!("{first} {last}"), PhiType::Name);
+            b.s(": ").phi(&addr, PhiType::Address).s(", ").phi(
+                &format!("{city}, {st} {:05}", 10000 + r.below(89999)),
+                PhiType::Address,
+            );
         }
         4 => {
-            b.s(&format!("MSH|^~\\&|EPIC|HOSP|||{}||ADT^A01|{}|P|2.5 PID|1||", t.replace(['-', ':', 'T'], "").get(..14).unwrap_or("20260101000000"), r.digits(6)))
-                .phi(&r.digits(7), PhiType::Mrn)
-                .s("^^^HOSP^MR||")
-                .phi(&format!("{}^{}", last.to_uppercase(), first.to_uppercase()), PhiType::Name)
-                .s("||")
-                .phi(&format!("{}{:02}{:02}", 1930 + r.below(70), 1 + r.below(12), 1 + r.below(28)), PhiType::Date)
-                .s("|F");
+            b.s(&format!(
+                "MSH|^~\\&|EPIC|HOSP|||{}||ADT^A01|{}|P|2.5 PID|1||",
+                t.replace(['-', ':', 'T'], "")
+                    .get(..14)
+                    .unwrap_or("20260101000000"),
+                r.digits(6)
+            ))
+            .phi(&r.digits(7), PhiType::Mrn)
+            .s("^^^HOSP^MR||")
+            .phi(
+                &format!("{}^{}", last.to_uppercase(), first.to_uppercase()),
+                PhiType::Name,
+            )
+            .s("||")
+            .phi(
+                &format!(
+                    "{}{:02}{:02}",
+                    1930 + r.below(70),
+                    1 + r.below(12),
+                    1 + r.below(28)
+                ),
+                PhiType::Date,
+            )
+            .s("|F");
         }
         5 => {
             let card = luhn_complete(r, "4", 16);
-            b.s(&format!("{t} ERROR payment declined card=")).phi(&card, PhiType::CreditCard);
+            b.s(&format!("{t} ERROR payment declined card="))
+                .phi(&card, PhiType::CreditCard);
             b.s(&format!(" amount=42.17 order={}", uuid(r)));
         }
         6 => {
-            b.s(&format!("{t} INFO note: ")).phi(&format!("{} y/o", 90 + r.below(15)), PhiType::AgeOver89);
-            b.s(" female seen by Dr. ").phi(&format!("{} {}", r.pick(FIRST), r.pick(LAST)), PhiType::Name);
+            b.s(&format!("{t} INFO note: "))
+                .phi(&format!("{} y/o", 90 + r.below(15)), PhiType::AgeOver89);
+            b.s(" female seen by Dr. ").phi(
+                &format!("{} {}", r.pick(FIRST), r.pick(LAST)),
+                PhiType::Name,
+            );
             b.s(", discharged ").phi(&dob(r), PhiType::Date);
         }
         7 => {
-            b.s(&format!("ts={t} level=info msg=\"eligibility check\" member_id="))
-                .phi(&format!("W{}", r.digits(9)), PhiType::HealthPlanId)
-                .s(" npi=")
-                .phi(&luhn_npi(r), PhiType::Npi)
-                .s(&format!(" latency_ms={}", r.below(900)));
+            b.s(&format!(
+                "ts={t} level=info msg=\"eligibility check\" member_id="
+            ))
+            .phi(&format!("W{}", r.digits(9)), PhiType::HealthPlanId)
+            .s(" npi=")
+            .phi(&luhn_npi(r), PhiType::Npi)
+            .s(&format!(" latency_ms={}", r.below(900)));
         }
         8 => {
-            b.s(&format!("{t} INFO GET https://portal.example.org/api/patients/"))
-                .phi(&r.digits(6), PhiType::Url)
-                .s(&format!(" 200 {}ms", r.below(500)));
+            b.s(&format!(
+                "{t} INFO GET https://portal.example.org/api/patients/"
+            ))
+            .phi(&r.digits(6), PhiType::Url)
+            .s(&format!(" 200 {}ms", r.below(500)));
             // The whole URL path is the labelled span.
             let l = b.spans.len() - 1;
             let start = b.text.find("https://").unwrap_or(0);
             b.spans[l].0 = start;
         }
         _ => {
-            b.s(&format!("{t} INFO fax results to ")).phi(&phone(r), PhiType::Fax);
+            b.s(&format!("{t} INFO fax results to "))
+                .phi(&phone(r), PhiType::Fax);
             b.s(" attn ").phi(&format!("{first} {last}"), PhiType::Name);
             b.s(", cell ").phi(&phone(r), PhiType::Phone);
         }
@@ -302,7 +524,10 @@ pub fn labelled(seed: u64, n: usize) -> Vec<LabelledLine> {
             if r.below(50) == 0 {
                 phi_line(&mut r)
             } else {
-                LabelledLine { text: ops_line(&mut r), spans: Vec::new() }
+                LabelledLine {
+                    text: ops_line(&mut r),
+                    spans: Vec::new(),
+                }
             }
         })
         .collect()

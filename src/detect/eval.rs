@@ -24,11 +24,19 @@ pub struct Counts {
 impl Counts {
     /// found / labelled.
     pub fn recall(&self) -> f64 {
-        if self.labelled == 0 { 1.0 } else { self.found as f64 / self.labelled as f64 }
+        if self.labelled == 0 {
+            1.0
+        } else {
+            self.found as f64 / self.labelled as f64
+        }
     }
     /// correct / findings.
     pub fn precision(&self) -> f64 {
-        if self.findings == 0 { 1.0 } else { self.correct as f64 / self.findings as f64 }
+        if self.findings == 0 {
+            1.0
+        } else {
+            self.correct as f64 / self.findings as f64
+        }
     }
 }
 
@@ -70,7 +78,10 @@ pub fn evaluate(scanner: &mut Scanner, lines: &[LabelledLine]) -> Report {
             let c = rep.per_type.entry(t).or_default();
             c.labelled += 1;
             rep.all.labelled += 1;
-            if out.iter().any(|f| f.phi_type == t && overlaps((f.start, f.end), (s, e))) {
+            if out
+                .iter()
+                .any(|f| f.phi_type == t && overlaps((f.start, f.end), (s, e)))
+            {
                 c.found += 1;
             }
             if out.iter().any(|f| overlaps((f.start, f.end), (s, e))) {
@@ -83,9 +94,15 @@ pub fn evaluate(scanner: &mut Scanner, lines: &[LabelledLine]) -> Report {
             let c = rep.per_type.entry(f.phi_type).or_default();
             c.findings += 1;
             rep.all.findings += 1;
-            if l.spans.iter().any(|&(s, e, _)| overlaps((f.start, f.end), (s, e))) {
+            if l.spans
+                .iter()
+                .any(|&(s, e, _)| overlaps((f.start, f.end), (s, e)))
+            {
                 rep.all.correct += 1;
-                if l.spans.iter().any(|&(s, e, t)| t == f.phi_type && overlaps((f.start, f.end), (s, e))) {
+                if l.spans
+                    .iter()
+                    .any(|&(s, e, t)| t == f.phi_type && overlaps((f.start, f.end), (s, e)))
+                {
                     c.correct += 1;
                 }
             } else if rep.notes.len() < 40 {
@@ -104,15 +121,31 @@ pub fn evaluate(scanner: &mut Scanner, lines: &[LabelledLine]) -> Report {
 impl Report {
     /// Share of PHI-free lines touched.
     pub fn clean_touched_rate(&self) -> f64 {
-        if self.clean_lines == 0 { 0.0 } else { self.clean_touched as f64 / self.clean_lines as f64 }
+        if self.clean_lines == 0 {
+            0.0
+        } else {
+            self.clean_touched as f64 / self.clean_lines as f64
+        }
     }
 
     /// A printable table.
     pub fn table(&self) -> String {
         let mut s = String::new();
-        let _ = writeln!(s, "{:16} {:>8} {:>8} {:>9} {:>9}", "type", "labelled", "findings", "recall", "precision");
+        let _ = writeln!(
+            s,
+            "{:16} {:>8} {:>8} {:>9} {:>9}",
+            "type", "labelled", "findings", "recall", "precision"
+        );
         for (t, c) in &self.per_type {
-            let _ = writeln!(s, "{:16} {:>8} {:>8} {:>9.4} {:>9.4}", t.as_str(), c.labelled, c.findings, c.recall(), c.precision());
+            let _ = writeln!(
+                s,
+                "{:16} {:>8} {:>8} {:>9.4} {:>9.4}",
+                t.as_str(),
+                c.labelled,
+                c.findings,
+                c.recall(),
+                c.precision()
+            );
         }
         let _ = writeln!(
             s,

@@ -380,7 +380,10 @@ impl Scanner {
                 return false;
             }
         }
-        if rule.phi_type == PhiType::Ip && self.ip_allowed(det, span) {
+        // `Chrome/119.0.6045.105`: a product version, not an address.
+        if rule.phi_type == PhiType::Ip
+            && (self.ip_allowed(det, span) || (s > 0 && hay[s - 1] == b'/'))
+        {
             return false;
         }
         let req = &det.rule_require[r as usize];
