@@ -86,10 +86,19 @@ pub struct Detector {
     hexcolon_rules: Vec<u32>,
     line_rules: Vec<u32>,
     name_pair_rule: Option<u32>,
+    /// Per literal: length of the key spelling it starts with (key literals carry a suffix).
+    lit_key_len: Vec<u32>,
+    /// Per literal: it starts with a letter or digit, so a hit must start at a word start.
+    lit_word_start: Vec<bool>,
+    /// Normalised key spellings of key-led rules, for `scan_value`.
+    key_norms: Vec<(Vec<u8>, u32)>,
     matcher: LiteralMatcher,
     names: names::Names,
     config: DetectConfig,
 }
+
+/// What follows a key in JSON (`"dob":`), logfmt (`dob=`) and text (`DOB:`, `dob :`).
+const KEY_SUFFIXES: [&str; 6] = ["=", ":", "\"", "'", " =", " :"];
 
 fn intern(
     lits: &mut Vec<String>,
@@ -141,6 +150,7 @@ impl Detector {
         let (mut digit_rules, mut alnum_rules, mut hexcolon_rules, mut line_rules) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut name_pair_rule = None;
+        let mut lit_key_len: Vec<u32> = Vec::new();
         let grow = |v: &mut Vec<Vec<u32>>, n: usize| {
             if v.len() < n {
                 v.resize(n, Vec::new());
@@ -157,11 +167,20 @@ impl Detector {
                     }
                 }
                 Trigger::Key => {
+                    // Each spelling with the separators a key is followed by (`dob=`,
+                    // `dob:`, `dob"`, …): a bare `ip` or `dl` would hit inside every word.
                     for k in &rule.spec.keys {
                         for spelling in catalog::key_spellings(k) {
-                            let l = intern(&mut lits, &mut index, &spelling) as usize;
-                            grow(&mut lit_keys, l + 1);
-                            lit_keys[l].push(r);
+                            for sfx in KEY_SUFFIXES {
+                                let l = intern(&mut lits, &mut index, &format!("{spelling}{sfx}"))
+                                    as usize;
+                                grow(&mut lit_keys, l + 1);
+                                lit_keys[l].push(r);
+                                if lit_key_len.len() < l + 1 {
+                                    lit_key_len.resize(l + 1, 0);
+                                }
+                                lit_key_len[l] = spelling.len() as u32;
+                            }
                         }
                     }
                 }
@@ -190,6 +209,19 @@ impl Detector {
         }
         grow(&mut lit_triggers, lits.len());
         grow(&mut lit_keys, lits.len());
+        lit_key_len.resize(lits.len(), 0);
+        let lit_word_start = lits
+            .iter()
+            .map(|l| l.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric()))
+            .collect();
+        let mut key_norms = Vec::new();
+        for (r, rule) in rules.iter().enumerate() {
+            for k in &rule.spec.keys {
+                let mut nk = Vec::new();
+                catalog::normalise_key(k.as_bytes(), &mut nk);
+                key_norms.push((nk, r as u32));
+            }
+        }
         let lit_lens = lits.iter().map(|l| l.len() as u32).collect();
         let matcher = match config.engine {
             EngineChoice::Portable => LiteralMatcher::portable(&lits)?,
@@ -212,6 +244,9 @@ impl Detector {
             hexcolon_rules,
             line_rules,
             name_pair_rule,
+            key_norms,
+            lit_key_len,
+            lit_word_start,
             matcher,
             names: names::Names::load(),
             config: config.clone(),

@@ -339,6 +339,7 @@ pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)
         let (sep_kind, mut j) = match hay[e1] {
             b' ' => (0, e1 + 1),
             b',' if e1 + 1 < n && hay[e1 + 1] == b' ' => (1, e1 + 2),
+            b',' | b'\t' | b';' => (3, e1 + 1),
             b'^' => (2, e1 + 1),
             _ => {
                 i = e1;
@@ -370,6 +371,11 @@ pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)
         }
         let hit = match sep_kind {
             0 => names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1),
+            // CSV/TSV cells: First,Last or Last,First.
+            3 => {
+                (names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1))
+                    || (names.is_last(w1) && names.is_first(w2) && !names.is_common_first(w2))
+            }
             _ => names.is_last(w1) && names.is_first(w2) && !names.is_common_first(w2),
         };
         if hit {

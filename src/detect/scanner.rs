@@ -11,7 +11,7 @@ use regex_automata::{Input, meta};
 use super::catalog::{Rule, RuleValidator, Trigger};
 use super::literals::{Hit, LiteralScratch};
 use super::shape::Shapes;
-use super::validators::{parse_ipv4, parse_ipv6};
+use super::validators::{Validator, parse_ipv4, parse_ipv6};
 use super::{Detector, Finding, PhiType, RuleIdx};
 
 /// A line that could not be scanned (the caller fails closed).
@@ -53,7 +53,8 @@ pub struct Scanner {
     keybuf: Vec<u8>,
     decoded: Vec<u8>,
     decoded_map: Vec<u32>,
-    sub: Vec<Finding>,
+    spans: Vec<(usize, usize)>,
+    litbuf: Vec<u8>,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -115,7 +116,8 @@ impl Scanner {
             keybuf: Vec::new(),
             decoded: Vec::new(),
             decoded_map: Vec::new(),
-            sub: Vec::new(),
+            spans: Vec::new(),
+            litbuf: Vec::new(),
         }
     }
 
@@ -176,17 +178,11 @@ impl Scanner {
     fn key_value_whole(&mut self, key: &[u8], value: &[u8]) {
         super::catalog::normalise_key(key, &mut self.keybuf);
         let det = Arc::clone(&self.det);
-        for (r, rule) in det.rules.iter().enumerate() {
-            if !matches!(rule.trigger, Trigger::Key) {
-                continue;
-            }
-            let matches_key = rule.spec.keys.iter().any(|k| {
-                let mut nk = Vec::new();
-                super::catalog::normalise_key(k.as_bytes(), &mut nk);
-                self.keybuf.ends_with(&nk)
-            });
-            if matches_key && self.value_ok(rule, value) {
-                self.push(r as u32, 0, value.len());
+        // Whole key or its last `_`-free segment suffix ("patientDob" -> "patientdob" ends with "dob").
+        for (nk, r) in &det.key_norms {
+            let rule = &det.rules[*r as usize];
+            if self.keybuf.ends_with(nk) && self.value_ok(rule, value) {
+                self.push(*r, 0, value.len());
             }
         }
     }
@@ -214,9 +210,24 @@ impl Scanner {
         let det = Arc::clone(&self.det);
         let first_raw = self.raw.len();
         self.hits.clear();
+        // Literals run over the line plus one space, so that keywords spelled with a
+        // trailing separator (" st ", "dob :") also match at the end of the line.
+        self.litbuf.clear();
+        self.litbuf.extend_from_slice(hay);
+        self.litbuf.push(b' ');
         det.matcher
-            .find_all(&mut self.lit_scratch, &det.lit_lens, hay, &mut self.hits)
+            .find_all(
+                &mut self.lit_scratch,
+                &det.lit_lens,
+                &self.litbuf,
+                &mut self.hits,
+            )
             .map_err(ScanError::Engine)?;
+        let hay_len = hay.len() as u32;
+        for h in &mut self.hits {
+            h.end = h.end.min(hay_len);
+            h.start = h.start.min(hay_len);
+        }
         self.hits.sort_unstable();
         self.shapes.find(hay);
         self.windows.clear();
@@ -225,6 +236,15 @@ impl Scanner {
         // Keyword triggers and key-led values.
         for i in 0..self.hits.len() {
             let h = self.hits[i];
+            let s = h.start as usize;
+            // Keywords and keys start at a word start (or a camelCase hump).
+            if det.lit_word_start[h.lit as usize]
+                && s > 0
+                && is_word(hay[s - 1])
+                && !(hay[s].is_ascii_uppercase() && hay[s - 1].is_ascii_lowercase())
+            {
+                continue;
+            }
             for &r in &det.lit_triggers[h.lit as usize] {
                 let (s, e) = clip(h.start, h.end, det.rules[r as usize].spec.window as u32);
                 self.windows.push((r, s, e));
@@ -248,6 +268,18 @@ impl Scanner {
                     Some(0) if t.seps != 0 => continue,
                     Some(m) if m != 0 && t.seps & m == 0 => continue,
                     _ => {}
+                }
+                // Historic dates: only tokens carrying a 1900-2005 year (cheap; skips timestamps).
+                if rule.validator == Some(RuleValidator::Pure(Validator::DateHistoric))
+                    && !has_old_year(&hay[t.start as usize..t.end as usize])
+                {
+                    continue;
+                }
+                // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
+                if rule.validator == Some(RuleValidator::Pure(Validator::Ipv4))
+                    && self.ip_allowed(&det, &hay[t.start as usize..t.end as usize])
+                {
+                    continue;
                 }
                 let w = rule.spec.window as u32;
                 if !det.rule_require[r as usize].is_empty()
@@ -344,15 +376,14 @@ impl Scanner {
         else {
             return;
         };
-        let mut found: [(usize, usize); 8] = [(0, 0); 8];
-        let mut nfound = 0;
+        let mut found = std::mem::take(&mut self.spans);
+        found.clear();
         loop {
             re.search_captures_with(cache, &input, caps);
             let Some(m) = caps.get_match() else { break };
             if let Some(g) = caps.get_group(rule.group) {
-                if g.start < g.end && nfound < found.len() {
-                    found[nfound] = (g.start, g.end);
-                    nfound += 1;
+                if g.start < g.end {
+                    found.push((g.start, g.end));
                 }
             }
             let next = if m.end() > m.start() {
@@ -365,11 +396,15 @@ impl Scanner {
             }
             input.set_start(next);
         }
-        for &(s, e) in &found[..nfound] {
+        for &(s, mut e) in &found {
+            if rule.phi_type == PhiType::Name {
+                e = trim_name(hay, s, e);
+            }
             if self.accept(det, r, hay, s, e) {
                 self.push(r, s, e);
             }
         }
+        self.spans = found;
     }
 
     fn accept(&self, det: &Detector, r: u32, hay: &[u8], s: usize, e: usize) -> bool {
@@ -380,7 +415,10 @@ impl Scanner {
                 return false;
             }
         }
-        if rule.phi_type == PhiType::Ip && self.ip_allowed(det, span) {
+        // `Chrome/119.0.6045.105`: a product version, not an address.
+        if rule.phi_type == PhiType::Ip
+            && (self.ip_allowed(det, span) || (s > 0 && hay[s - 1] == b'/'))
+        {
             return false;
         }
         let req = &det.rule_require[r as usize];
@@ -416,7 +454,10 @@ impl Scanner {
 
     /// A key spelling hit: if it is a whole key followed by `=`/`:`, the value is the type.
     fn key_led(&mut self, det: &Detector, hay: &[u8], h: Hit) {
-        let (s, e) = (h.start as usize, h.end as usize);
+        let (s, e) = (
+            h.start as usize,
+            (h.start + det.lit_key_len[h.lit as usize]) as usize,
+        );
         let left_ok = s == 0
             || !is_word(hay[s - 1])
             || (hay[s].is_ascii_uppercase() && hay[s - 1].is_ascii_lowercase());
@@ -543,8 +584,59 @@ impl Scanner {
             phi_type: f.phi_type,
             rule: RuleIdx(f.rule),
         }));
-        let _ = &self.sub;
     }
+}
+
+/// A Title-case name does not run on into an upper-case word ("John Smith DOB"): cut there.
+fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
+    let span = &hay[s..e];
+    let mut title_seen = false;
+    let mut i = 0;
+    while i < span.len() {
+        let w0 = i;
+        while i < span.len()
+            && (span[i].is_ascii_alphabetic() || span[i] == b'\'' || span[i] == b'-')
+        {
+            i += 1;
+        }
+        let w = &span[w0..i];
+        if w.len() >= 2 {
+            let caps = w.iter().all(|b| !b.is_ascii_lowercase());
+            if caps && title_seen {
+                let mut end = s + w0;
+                while end > s && !hay[end - 1].is_ascii_alphabetic() && hay[end - 1] != b'.' {
+                    end -= 1;
+                }
+                return end;
+            }
+            title_seen |= !caps;
+        }
+        i += 1;
+    }
+    e
+}
+
+/// Whether a digit token holds a 4-digit run (or the head of an 8-digit run) in 1900–2005.
+fn has_old_year(tok: &[u8]) -> bool {
+    let old = |y: &[u8]| {
+        (y[0] == b'1' && y[1] == b'9')
+            || (y[0] == b'2' && y[1] == b'0' && y[2] == b'0' && y[3] <= b'5')
+    };
+    let mut i = 0;
+    while i < tok.len() {
+        if !tok[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        while i < tok.len() && tok[i].is_ascii_digit() {
+            i += 1;
+        }
+        if (i - s == 4 || i - s == 8) && old(&tok[s..s + 4]) {
+            return true;
+        }
+    }
+    false
 }
 
 fn trim(v: &[u8]) -> &[u8] {
@@ -683,4 +775,71 @@ fn decode_json_string(raw: &[u8], base: usize, out: &mut Vec<u8>, map: &mut Vec<
         }
     }
     map.push((base + raw.len()) as u32);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::{DetectConfig, Detector, EngineChoice, PhiType};
+
+    fn scanner() -> super::Scanner {
+        Arc::new(
+            Detector::build(&DetectConfig {
+                engine: EngineChoice::Portable,
+                ..DetectConfig::default()
+            })
+            .expect("build"),
+        )
+        .scanner()
+    }
+
+    #[test]
+    fn scan_value_uses_the_key_as_context() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        s.scan_value(Some("patientDob"), b"03/14/1962", &mut out)
+            .expect("scan");
+        assert_eq!(out.len(), 1);
+        assert_eq!(
+            (out[0].start, out[0].end, out[0].phi_type),
+            (0, 10, PhiType::Date)
+        );
+        s.scan_value(Some("build_date"), b"11/14/2026", &mut out)
+            .expect("scan");
+        assert!(out.is_empty());
+        s.scan_value(None, b"ssn 219-09-9999", &mut out)
+            .expect("scan");
+        assert_eq!(out[0].phi_type, PhiType::Ssn);
+    }
+
+    #[test]
+    fn escaped_json_strings_are_scanned_decoded_with_raw_offsets() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line = br#"{"msg":"ssn\u003a 219\u002d09-9999 ok"}"#;
+        s.scan_line(line, &mut out).expect("scan");
+        let ssn = out
+            .iter()
+            .find(|f| f.phi_type == PhiType::Ssn)
+            .expect("ssn found");
+        assert_eq!(&line[ssn.start..ssn.end], br"219\u002d09-9999");
+    }
+
+    #[test]
+    fn many_matches_in_one_window_are_all_reported() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line: String = (1..=20).map(|i| format!("203.0.113.{i} ")).collect();
+        s.scan_line(line.as_bytes(), &mut out).expect("scan");
+        assert_eq!(out.len(), 20);
+    }
+
+    #[test]
+    fn long_lines_fail_closed() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line = vec![b'x'; super::super::DEFAULT_MAX_LINE_BYTES + 1];
+        assert!(s.scan_line(&line, &mut out).is_err());
+    }
 }

@@ -213,8 +213,40 @@ impl Shapes {
                 size: digits,
                 seps,
             });
+            // "203.0.113.1 203.0.113.2" is two IPs as well as one spaced number: the
+            // space-free parts are tokens too.
+            if seps & 16 != 0 {
+                self.push_parts(hay, s, end);
+            }
         }
         end.max(i)
+    }
+
+    fn push_parts(&mut self, hay: &[u8], s: usize, end: usize) {
+        let mut p = s;
+        while p < end {
+            while p < end && hay[p] == b' ' {
+                p += 1;
+            }
+            let q0 = p;
+            let (mut digits, mut seps) = (0u16, 0u8);
+            while p < end && hay[p] != b' ' {
+                if hay[p].is_ascii_digit() {
+                    digits += 1;
+                } else {
+                    seps |= sep_bit(hay[p]);
+                }
+                p += 1;
+            }
+            if digits > 0 && (q0 != s || p != end) {
+                self.digits.push(Token {
+                    start: q0 as u32,
+                    end: p as u32,
+                    size: digits,
+                    seps,
+                });
+            }
+        }
     }
 }
 
@@ -243,7 +275,8 @@ mod tests {
     fn phone_is_one_digit_token() {
         let mut s = Shapes::default();
         s.find(b"call (217) 555-0123 now");
-        assert_eq!(s.digits.len(), 1);
+        // The whole number first, then its space-free parts.
+        assert_eq!(s.digits.len(), 3);
         assert_eq!(s.digits[0].size, 10);
         assert_eq!(
             &b"call (217) 555-0123 now"[s.digits[0].start as usize..s.digits[0].end as usize],

@@ -28,6 +28,8 @@ pub enum Validator {
     Ipv6,
     /// A calendar date that exists, year 1900–2100 when four digits are given.
     Date,
+    /// A valid date with a four-digit year in 1900–2005, not a sentinel (1970-01-01, Jan 1 1900/1901).
+    DateHistoric,
     /// NANP phone: area and exchange codes start with 2–9.
     Nanp,
     /// An age of 90 or more (and below 130).
@@ -51,6 +53,7 @@ impl std::str::FromStr for Validator {
             "ipv4" => Self::Ipv4,
             "ipv6" => Self::Ipv6,
             "date" => Self::Date,
+            "date_historic" => Self::DateHistoric,
             "nanp" => Self::Nanp,
             "age_over_89" => Self::AgeOver89,
             "zip" => Self::Zip,
@@ -73,6 +76,7 @@ impl Validator {
             Self::Ipv4 => parse_ipv4(span).is_some(),
             Self::Ipv6 => parse_ipv6(span).is_some(),
             Self::Date => date(span),
+            Self::DateHistoric => date_historic(span),
             Self::Nanp => nanp(span),
             Self::AgeOver89 => age_over_89(span),
             Self::Zip => zip(span),
@@ -376,6 +380,41 @@ fn date(span: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+fn date_historic(span: &[u8]) -> bool {
+    if !date(span) {
+        return false;
+    }
+    // The four-digit run is the year.
+    let ds: Vec<u8> = span.to_vec();
+    let mut year = None;
+    let mut run = 0;
+    for (i, b) in ds.iter().enumerate() {
+        if b.is_ascii_digit() {
+            run += 1;
+        } else {
+            run = 0;
+        }
+        let ends = i + 1 == ds.len() || !ds[i + 1].is_ascii_digit();
+        if ends && run == 4 {
+            year = std::str::from_utf8(&ds[i + 1 - 4..=i])
+                .ok()
+                .and_then(|y| y.parse::<u32>().ok());
+        } else if ends && run == 8 {
+            year = std::str::from_utf8(&ds[i + 1 - 8..i + 1 - 4])
+                .ok()
+                .and_then(|y| y.parse::<u32>().ok());
+        }
+    }
+    let Some(year) = year else { return false };
+    let sentinel = |y: u32, md: &[&[u8]]| {
+        year == y && md.iter().any(|m| span.windows(m.len()).any(|w| w == *m))
+    };
+    (1900..=2005).contains(&year)
+        && !sentinel(1970, &[b"01-01", b"0101", b"01/01", b"1/1/"])
+        && !sentinel(1900, &[b"01-01", b"0101", b"01/01", b"1/1/"])
+        && !sentinel(1901, &[b"01-01", b"0101", b"01/01", b"1/1/"])
 }
 
 fn nanp(span: &[u8]) -> bool {
