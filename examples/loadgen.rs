@@ -106,7 +106,11 @@ async fn main() {
                 let id = format!("{worker:08x}-{n:027x}");
                 // Same length as the placeholder, so the body keeps its size.
                 let body = String::from_utf8_lossy(template)
-                    .replacen("placeholder-request-id-000000000000", &id[..35.min(id.len())], 2)
+                    .replacen(
+                        "placeholder-request-id-000000000000",
+                        &id[..35.min(id.len())],
+                        2,
+                    )
                     .into_bytes();
                 let mut request = client
                     .post(&args.url)

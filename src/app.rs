@@ -4,7 +4,8 @@
 //! Order matters. Config was validated before we got here (exit 64 happens before any
 //! port is bound); the pipeline is built before `/ready` turns 200; on shutdown `/ready`
 //! turns 503 first, then the ingest listener stops accepting and drains in-flight
-//! requests, then the admin listener closes, all within `server.grace_period_secs`.
+//! requests, the scrub workers finish, the sinks send what their queues hold, then the
+//! admin listener closes, all within `server.grace_period_secs`.
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -16,11 +17,15 @@ use axum::response::IntoResponse;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
 
-use crate::admin::{self, AdminState};
 use std::sync::Arc;
 
+use crate::admin::{self, AdminState};
 use crate::config::Config;
-use crate::pipeline::{Pipeline, ScrubStage, StageFactory, WorkerPool};
+use crate::forward::{Forwarder, ForwarderHandle};
+use crate::pipeline::scrubber::policy_scrubber_factory;
+use crate::pipeline::{Pipeline, ScrubStage, WorkerPool};
+use crate::quarantine::{Quarantine, QuarantineStore};
+use crate::scrub::detector::ScrubSetup;
 use crate::shutdown::{Readiness, Shutdown, termination_signal};
 use crate::telemetry::{Metrics, logging};
 
@@ -51,6 +56,16 @@ pub enum AppError {
     /// The scrub pipeline could not be built.
     #[error("cannot build the scrub pipeline: {0}")]
     Pipeline(#[from] crate::pipeline::StageError),
+    /// The detector, policy or keys could not be built (never falls back to a weaker
+    /// scrubber: phiscrub does not start rather than forward less-scrubbed logs).
+    #[error("cannot build the scrubber: {0}")]
+    Scrubber(String),
+    /// The quarantine store could not be opened.
+    #[error("cannot open the quarantine: {0}")]
+    Quarantine(String),
+    /// The forwarder (sink queues, sinks) could not be built.
+    #[error("cannot build the sinks: {0}")]
+    Forward(#[from] crate::forward::BuildError),
     /// A source could not be built (e.g. its access keys).
     #[error("cannot build the sources: {0}")]
     Sources(#[from] crate::sources::SourceBuildError),
@@ -67,7 +82,13 @@ pub async fn serve(config: Config) -> Result<(), AppError> {
 /// Runs the daemon until `stop` resolves (tests pass their own trigger).
 pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Result<(), AppError> {
     logging::init(&config.log.level, config.log.json);
-    let engine = crate::detect::engines_compiled_in();
+    let detector = blocking({
+        let config = config.clone();
+        move || crate::scrub::detector::build_detector(&config, None)
+    })
+    .await?
+    .map_err(|e| AppError::Scrubber(format!("detect: {e}")))?;
+    let engine = detector.engine_name();
     let metrics = Metrics::new(engine)?;
     for (configured, source) in [
         (config.firehose.is_some(), crate::sources::firehose::SOURCE),
@@ -91,7 +112,14 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     let readiness = Readiness::default();
     let shutdown = Shutdown::new();
 
-    let pipeline = build_pipeline(&config, &metrics)?;
+    let setup = blocking({
+        let config = config.clone();
+        let metrics = metrics.clone();
+        move || ScrubSetup::with_detector(&config, detector, Some(metrics))
+    })
+    .await?
+    .map_err(AppError::Scrubber)?;
+    let (pipeline, forwarder) = build_pipeline(&config, &metrics, setup.clone()).await?;
     let source_routes = crate::sources::router(&config, &pipeline)?;
 
     let admin_listener = bind("admin", config.admin_listen).await?;
@@ -113,6 +141,24 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
         })
     };
 
+    // The canary runs once before the first `/ready` 200, then periodically: a policy that
+    // lets PHI through never reports ready.
+    run_canary(&setup, &metrics).await;
+    let canary_task = {
+        let setup = setup.clone();
+        let metrics = metrics.clone();
+        let shutdown = shutdown.clone();
+        let interval = config.canary_interval;
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    () = tokio::time::sleep(interval) => run_canary(&setup, &metrics).await,
+                    () = shutdown.wait() => break,
+                }
+            }
+        })
+    };
+
     let ingest_router = ingest_router(&config, source_routes);
     let stdin_task = config
         .stdin
@@ -130,7 +176,7 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         commit = env!("PHISCRUB_GIT_COMMIT"),
-        engines = engine,
+        engine,
         admin_addr = %admin_addr,
         ingest_addr = %ingest_addr,
         "phiscrub serving"
@@ -145,17 +191,29 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     );
 
     let grace = config.server.grace_period;
-    let drained = tokio::time::timeout(grace, async {
+    let deadline = tokio::time::Instant::now() + grace;
+    let drained = tokio::time::timeout_at(deadline, async {
         tokio::time::sleep(config.server.drain_delay).await;
         shutdown.trigger();
         let ingest = ingest_task.await;
         if let Some(stdin) = stdin_task {
             let _ = stdin.await;
         }
+        let _ = canary_task.await;
         // Every source has stopped: let the workers finish what is queued, then join them.
-        let pool = std::sync::Arc::clone(&pipeline.pool);
+        let pool = Arc::clone(&pipeline.pool);
         drop(pipeline);
         let _ = tokio::task::spawn_blocking(move || pool.shutdown()).await;
+        // Send what the sinks' queues hold until the grace period ends; what is left
+        // stays in the disk queues for the next start.
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let undrained = forwarder.shutdown(remaining).await;
+        if !undrained.is_empty() {
+            tracing::warn!(
+                sinks = ?undrained,
+                "sinks not drained within the grace period; their queues keep the rest"
+            );
+        }
         admin_stop.trigger();
         let admin = admin_task.await;
         (ingest, admin)
@@ -170,6 +228,51 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
         }
         Err(_) => Err(AppError::GraceExceeded(grace)),
     }
+}
+
+/// Runs the canary on a blocking thread with a scrubber built like the workers', and
+/// publishes the result: `phiscrub_canary_failed` (which `/ready` reads) and a log line
+/// naming the PHI types, never values.
+async fn run_canary(setup: &ScrubSetup, metrics: &Metrics) {
+    let setup = setup.clone();
+    let report = tokio::task::spawn_blocking(move || {
+        let mut stage: Box<dyn ScrubStage> = Box::new(setup.scrubber());
+        crate::canary::run(stage.as_mut())
+    })
+    .await;
+    match report {
+        Ok(report) => {
+            metrics.canary_failed.set(i64::from(report.failed()));
+            if report.failed() {
+                let leaked: Vec<&str> = report.leaked.iter().map(|t| t.as_str()).collect();
+                tracing::error!(
+                    leaked = ?leaked,
+                    "canary: synthetic PHI survived the active policy; not ready"
+                );
+            }
+            if !report.unverified.is_empty() {
+                let unverified: Vec<&str> = report.unverified.iter().map(|t| t.as_str()).collect();
+                tracing::warn!(
+                    unverified = ?unverified,
+                    "canary: some synthetic lines could not be scrubbed (they fail closed); policy not verified for these types"
+                );
+            }
+        }
+        Err(join) => {
+            // A panicking scrubber is as bad as a leaking one: fail readiness.
+            metrics.canary_failed.set(1);
+            tracing::error!(error = %join, "canary run did not finish; not ready");
+        }
+    }
+}
+
+/// Runs CPU-heavy or blocking start-up work off the async threads.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|join| AppError::Scrubber(format!("start-up task failed: {join}")))
 }
 
 fn joined(
@@ -196,50 +299,48 @@ fn local_addr(listener: &TcpListener, configured: SocketAddr) -> SocketAddr {
     listener.local_addr().unwrap_or(configured)
 }
 
-/// Builds the pipeline the sources feed: scrub workers (one per core), delivery and
-/// quarantine. This is the one place that chooses their implementations.
-///
-/// Interim until the durable queues/sinks and the policy scrubber are merged: delivery is
-/// NDJSON to stdout (acknowledged after the write and flush), quarantine is bounded memory,
-/// and the stage is the minimal pattern scrubber.
-pub fn build_pipeline(config: &Config, metrics: &Metrics) -> Result<Pipeline, AppError> {
+/// Builds the pipeline the sources feed: the durable encrypted quarantine, the
+/// forwarder (one durable queue and delivery task per sink; its router is the ack
+/// boundary), and the scrub workers (one per core). This is the one place that chooses
+/// their implementations. Returns the handle that drains the sinks on shutdown.
+pub async fn build_pipeline(
+    config: &Config,
+    metrics: &Metrics,
+    setup: ScrubSetup,
+) -> Result<(Pipeline, ForwarderHandle), AppError> {
+    let quarantine = blocking({
+        let config = config.clone();
+        move || QuarantineStore::from_config(&config)
+    })
+    .await?
+    .map_err(|e| AppError::Quarantine(e.to_string()))?;
+    let quarantine: Arc<dyn Quarantine> = Arc::new(quarantine);
+    let (deliver, forwarder) = Forwarder::build(config, metrics, quarantine.clone()).await?;
     let pool = WorkerPool::start(
         WorkerPool::default_workers(),
         WorkerPool::default_workers() * 4,
         ENQUEUE_WAIT,
-        stage_factory(config),
+        policy_scrubber_factory(setup),
     )?;
-    let quarantine_bytes = usize::try_from(config.raw.quarantine.max_bytes).unwrap_or(usize::MAX);
-    Ok(Pipeline {
+    let pipeline = Pipeline {
         pool: Arc::new(pool),
-        deliver: Arc::new(crate::pipeline::interim::StdoutDeliver),
-        quarantine: Arc::new(crate::pipeline::interim::MemoryQuarantine::new(
-            quarantine_bytes.min(256 * 1024 * 1024),
-        )),
+        deliver,
+        quarantine,
         metrics: metrics.clone(),
-    })
+    };
+    Ok((pipeline, forwarder))
 }
 
-/// Builds one scrub stage per worker thread (shared by `serve` and `lambda`): the policy
-/// scrubber ([`crate::scrub::Scrubber`]) when this build can construct it.
-///
-/// Interim: while the detector glue (`crate::scrub::detector::build_finder`) is not merged,
-/// the policy scrubber cannot be built and the minimal pattern scrubber stands in, with a
-/// warning at start-up. Remove the fallback once the detector is wired.
-pub fn stage_factory(config: &Config) -> StageFactory {
-    match crate::pipeline::scrubber::policy_scrubber_factory(config) {
-        Ok(factory) => factory,
-        Err(err) => {
-            tracing::warn!(
-                error = %err,
-                "policy scrubber unavailable in this build; using the interim pattern scrubber (SSN, email, phone only)"
-            );
-            Arc::new(|| {
-                crate::pipeline::interim::PatternScrub::new()
-                    .map(|s| Box::new(s) as Box<dyn ScrubStage>)
-            })
-        }
-    }
+/// Builds the scrub setup (detector, policy, keys) for modes without the forwarder
+/// (`phiscrub lambda`), off the async threads.
+pub async fn build_scrub_setup(
+    config: &Config,
+    metrics: Option<Metrics>,
+) -> Result<ScrubSetup, AppError> {
+    let config = config.clone();
+    blocking(move || ScrubSetup::build(&config, None, metrics))
+        .await?
+        .map_err(AppError::Scrubber)
 }
 
 /// How long a source waits for room in the scrub queue before answering 503.

@@ -15,10 +15,10 @@ use phiscrub::config::validate::FirehoseSourceConfig;
 use phiscrub::decode::DecodeLimits;
 use phiscrub::decode::firehose::RecordFormat;
 use phiscrub::event::Event;
-use phiscrub::pipeline::interim::MemoryQuarantine;
 use phiscrub::pipeline::{
     Deliver, DeliverFuture, MemoryDeliver, Pipeline, ScrubStage, StageError, WorkerPool,
 };
+use phiscrub::quarantine::MemoryQuarantine;
 use phiscrub::quarantine::Quarantine;
 use phiscrub::sources::auth::AccessKeys;
 use phiscrub::sources::firehose::FirehoseSource;

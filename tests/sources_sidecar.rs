@@ -13,8 +13,9 @@ use std::time::Duration;
 
 use common::{Daemon, base_config, phiscrub_bin};
 use phiscrub::config::validate::HttpLogsSourceConfig;
-use phiscrub::pipeline::interim::{MemoryQuarantine, PatternScrub};
-use phiscrub::pipeline::{MemoryDeliver, Pipeline, ScrubStage, WorkerPool};
+use phiscrub::pipeline::{MemoryDeliver, Pipeline, WorkerPool};
+use phiscrub::quarantine::MemoryQuarantine;
+use phiscrub::scrub::detector::ScrubSetup;
 use phiscrub::sources::auth::AccessKeys;
 use phiscrub::sources::http_logs::HttpLogsSource;
 use phiscrub::telemetry::Metrics;
@@ -103,7 +104,10 @@ async fn http_logs_backpressure_is_503_with_retry_after() {
         1,
         2,
         Duration::from_secs(1),
-        Arc::new(|| PatternScrub::new().map(|s| Box::new(s) as Box<dyn ScrubStage>)),
+        // The real policy scrubber on the embedded default config (mask everything).
+        phiscrub::pipeline::scrubber::policy_scrubber_factory(
+            ScrubSetup::build(&phiscrub::config::load(None).unwrap(), None, None).unwrap(),
+        ),
     )
     .unwrap();
     let deliver = Arc::new(MemoryDeliver::new(1));

@@ -52,7 +52,11 @@ pub fn log_line(rng: &mut Rng) -> String {
             rng.below(99) + 1,
             rng.below(9999) + 1
         ),
-        1 => format!("INFO callback requested phone=(555) {:03}-{:04} req={id:x}", rng.below(900) + 100, rng.below(10000)),
+        1 => format!(
+            "INFO callback requested phone=(555) {:03}-{:04} req={id:x}",
+            rng.below(900) + 100,
+            rng.below(10000)
+        ),
         2..=55 => format!(
             "{{\"time\":\"2026-11-23T16:{:02}:{:02}.{:03}Z\",\"level\":\"info\",\"method\":\"GET\",\"route\":\"{route}\",\"status\":200,\"duration_ms\":{ms},\"request_id\":\"{id:016x}\",\"user_agent\":\"okhttp/4.12.0\"}}",
             rng.below(60),

@@ -41,18 +41,21 @@ pub fn run(args: &ConfigArg) -> ExitCode {
             }
         };
         logging::init(&config.log.level, config.log.json);
-        let built = Metrics::new(crate::detect::engines_compiled_in())
-            .map_err(|e| e.to_string())
-            .and_then(|metrics| {
-                let pool = WorkerPool::start(
-                    WorkerPool::default_workers(),
-                    WorkerPool::default_workers() * 4,
-                    std::time::Duration::from_secs(30),
-                    crate::app::stage_factory(&config),
-                )
-                .map_err(|e| e.to_string())?;
-                Ok((metrics, pool))
-            });
+        let built = match crate::app::build_scrub_setup(&config, None).await {
+            Ok(setup) => Metrics::new(setup.detector.engine_name())
+                .map_err(|e| e.to_string())
+                .and_then(|metrics| {
+                    let pool = WorkerPool::start(
+                        WorkerPool::default_workers(),
+                        WorkerPool::default_workers() * 4,
+                        std::time::Duration::from_secs(30),
+                        crate::pipeline::scrubber::policy_scrubber_factory(setup),
+                    )
+                    .map_err(|e| e.to_string())?;
+                    Ok((metrics, pool))
+                }),
+            Err(err) => Err(err.to_string()),
+        };
         let (metrics, pool) = match built {
             Ok(built) => built,
             Err(message) => {

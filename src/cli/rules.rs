@@ -41,11 +41,7 @@ pub fn run(args: &RulesArgs) -> ExitCode {
             .max()
             .unwrap_or(4)
             .max(4);
-        let mut res = writeln!(
-            out,
-            "{:w$}  {:t$}  DESCRIPTION  (example)",
-            "ID", "TYPE"
-        );
+        let mut res = writeln!(out, "{:w$}  {:t$}  DESCRIPTION  (example)", "ID", "TYPE");
         for r in &rules {
             if res.is_ok() {
                 res = writeln!(

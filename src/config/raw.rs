@@ -85,6 +85,10 @@ pub struct RawTls {
 pub struct RawAdmin {
     /// Address to bind, `host:port`; port 0 picks a free port.
     pub listen: String,
+    /// Seconds between canary runs after the one at start-up (the canary scrubs synthetic
+    /// PHI through the live policy and turns `/ready` 503 if any survives).
+    #[serde(default = "default_canary_interval_secs")]
+    pub canary_interval_secs: u64,
 }
 
 /// `[log]`: phiscrub's own logs (never payload bytes).
@@ -740,6 +744,9 @@ impl Default for RawQuarantine {
     }
 }
 
+fn default_canary_interval_secs() -> u64 {
+    60
+}
 fn default_grace_period_secs() -> u64 {
     25
 }

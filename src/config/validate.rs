@@ -43,6 +43,8 @@ pub struct Config {
     pub server: ServerConfig,
     /// The admin listener address.
     pub admin_listen: SocketAddr,
+    /// Time between canary runs after the one at start-up.
+    pub canary_interval: Duration,
     /// Our own logs.
     pub log: LogConfig,
     /// The Firehose HTTP endpoint, when configured.
@@ -850,6 +852,9 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         }
         delivery.insert(name.clone(), delivery_config(&mut p, name, sink));
     }
+    if raw.admin.canary_interval_secs == 0 {
+        p.add("admin.canary_interval_secs", "must be at least 1");
+    }
     if raw.quarantine.max_bytes == 0 {
         p.add("quarantine.max_bytes", "must be greater than 0");
     }
@@ -894,6 +899,7 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
                     .map(|t| (t.cert_file.clone(), t.key_file.clone())),
             },
             admin_listen,
+            canary_interval: Duration::from_secs(raw.admin.canary_interval_secs),
             log: LogConfig { level, json },
             firehose,
             transform,

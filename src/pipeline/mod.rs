@@ -33,9 +33,7 @@ pub trait Deliver: Send + Sync {
     fn submit(&self, events: Vec<Event>) -> DeliverFuture<'_>;
 }
 
-pub mod interim;
 pub mod memory;
-pub mod ndjson;
 pub mod stage;
 pub mod workers;
 

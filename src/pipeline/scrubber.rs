@@ -1,14 +1,14 @@
 //! The policy scrubber ([`crate::scrub::Scrubber`]) as a worker [`ScrubStage`], and the
-//! factory `serve` and `lambda` use: policy and keys are built once and shared, each
-//! worker gets its own detector scanner.
+//! factory `serve` and `lambda` use: detector, policy and keys are built once and shared,
+//! each worker gets its own detector scanner.
 
 use std::sync::Arc;
 
 use bytes::Bytes;
 
 use super::stage::{ScrubStage, StageError, StageFactory};
-use crate::config::Config;
 use crate::event::Event;
+use crate::scrub::detector::ScrubSetup;
 use crate::scrub::{ScrubError, Scrubber};
 use crate::telemetry::Metrics;
 
@@ -29,20 +29,8 @@ impl ScrubStage for Scrubber {
     }
 }
 
-/// A factory of policy scrubbers for `config`. Fails when the policy, the keys or the
-/// detector cannot be built (checked once here, before any worker starts).
-pub fn policy_scrubber_factory(config: &Config) -> Result<StageFactory, StageError> {
-    let (policy, keys) =
-        crate::cli::scrub::build_policy_and_keys(config).map_err(StageError::Build)?;
-    // Build one detector now so a broken detection config stops start-up.
-    crate::cli::scrub::build_finder(config, None).map_err(StageError::Build)?;
-    let config = config.clone();
-    Ok(Arc::new(move || {
-        let finder = crate::cli::scrub::build_finder(&config, None).map_err(StageError::Build)?;
-        Ok(Box::new(Scrubber::new(
-            finder,
-            Arc::clone(&policy),
-            Arc::clone(&keys),
-        )) as Box<dyn ScrubStage>)
-    }))
+/// The worker factory for a built [`ScrubSetup`]: every worker gets its own scanner
+/// (own scratch) over the one shared detector, policy and keys.
+pub fn policy_scrubber_factory(setup: ScrubSetup) -> StageFactory {
+    Arc::new(move || Ok(Box::new(setup.scrubber()) as Box<dyn ScrubStage>))
 }

@@ -5,11 +5,13 @@
 //! an [`key::AtRestKey`]; reasons are a closed set so they can be metric labels.
 
 pub mod key;
+pub mod memory;
 pub mod store;
 
 use crate::event::EventMeta;
 
 pub use key::{AtRestKey, KeyFile};
+pub use memory::{HeldRecord, MemoryQuarantine};
 pub use store::{QuarantineEntry, QuarantineStore};
 
 /// Why a record was quarantined. A closed set: these are metric label values.

@@ -76,6 +76,17 @@ impl ScrubSetup {
         metrics: Option<crate::telemetry::Metrics>,
     ) -> Result<Self, String> {
         let detector = build_detector(config, engine).map_err(|e| format!("detect: {e}"))?;
+        Self::with_detector(config, detector, metrics)
+    }
+
+    /// Builds policy and keys around an already compiled detector (the daemon compiles
+    /// the detector first so its metrics can name the engine that actually runs). Must
+    /// not run on an async runtime thread: the KMS client blocks on its own runtime.
+    pub fn with_detector(
+        config: &Config,
+        detector: Arc<Detector>,
+        metrics: Option<crate::telemetry::Metrics>,
+    ) -> Result<Self, String> {
         let policy = Arc::new(crate::actions::Policy::from_config(&config.actions));
         let keys = crate::keys::KeyService::build(
             &config.keys,

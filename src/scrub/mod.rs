@@ -290,8 +290,8 @@ impl Actor {
         if let Some(key) = &self.event_key {
             return Ok(key.clone());
         }
-        let group = (self.keys.binds_log_group() && self.has_log_group)
-            .then_some(self.log_group.as_str());
+        let group =
+            (self.keys.binds_log_group() && self.has_log_group).then_some(self.log_group.as_str());
         let limits = self.keys.limits();
         let key = match &self.worker_key {
             Some((g, key))

@@ -552,12 +552,22 @@ fn json_events_without_line_findings_cost_one_detector_call() {
     );
     let clean = r#"{"a":"x","b":[1,2,{"c":"y"}]}"#;
     assert_eq!(scrub(&mut s, clean), clean);
-    assert_eq!((gated.lock().unwrap().line_calls, gated.lock().unwrap().value_calls), (1, 0));
-    assert_eq!(scrub(&mut s, &format!(r#"{{"a":"{SSN}","b":"z"}}"#)), r#"{"a":"[SSN]","b":"z"}"#);
+    {
+        // One guard: two `lock()` temporaries in one expression would deadlock.
+        let counts = gated.lock().unwrap();
+        assert_eq!((counts.line_calls, counts.value_calls), (1, 0));
+    }
+    assert_eq!(
+        scrub(&mut s, &format!(r#"{{"a":"{SSN}","b":"z"}}"#)),
+        r#"{"a":"[SSN]","b":"z"}"#
+    );
     assert_eq!(gated.lock().unwrap().value_calls, 2);
     // ndjson still rejects what is not JSON, PHI or not.
     let err = s
-        .scrub_as(&Event::new("{not json", EventMeta::default()), MessageKind::Json)
+        .scrub_as(
+            &Event::new("{not json", EventMeta::default()),
+            MessageKind::Json,
+        )
         .unwrap_err();
     assert_eq!(err.reason(), "invalid_json");
 }

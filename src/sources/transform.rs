@@ -28,7 +28,8 @@ use crate::decode::firehose::{
 };
 use crate::decode::{DecodeBudget, DecodeError, DecodeLimits, base64};
 use crate::event::{Event, EventMeta};
-use crate::pipeline::{PoolError, StageError, WorkerPool, WorkerState, ndjson};
+use crate::pipeline::{PoolError, StageError, WorkerPool, WorkerState};
+use crate::sinks::encode;
 use crate::telemetry::Metrics;
 
 /// The metric label of this source.
@@ -273,9 +274,7 @@ fn encode(
     let mut out = Vec::new();
     let gzip = match (output, decoded) {
         (TransformOutput::Ndjson, _) => {
-            for event in events {
-                ndjson::write_event(event, &mut out);
-            }
+            encode::ndjson(events, &mut out);
             false
         }
         (TransformOutput::Cloudwatch, DecodedRecord::Cloudwatch { envelopes, gzip }) => {
