@@ -143,16 +143,20 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
 
     // The canary runs once before the first `/ready` 200, then periodically: a policy that
     // lets PHI through never reports ready.
-    run_canary(&setup, &metrics).await;
+    let detect_config = Arc::new(config.detect.clone());
+    run_canary(&setup, &detect_config, &metrics).await;
     let canary_task = {
         let setup = setup.clone();
+        let detect_config = detect_config.clone();
         let metrics = metrics.clone();
         let shutdown = shutdown.clone();
         let interval = config.canary_interval;
         tokio::spawn(async move {
             loop {
                 tokio::select! {
-                    () = tokio::time::sleep(interval) => run_canary(&setup, &metrics).await,
+                    () = tokio::time::sleep(interval) => {
+                        run_canary(&setup, &detect_config, &metrics).await;
+                    }
                     () = shutdown.wait() => break,
                 }
             }
@@ -233,11 +237,16 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
 /// Runs the canary on a blocking thread with a scrubber built like the workers', and
 /// publishes the result: `phiscrub_canary_failed` (which `/ready` reads) and a log line
 /// naming the PHI types, never values.
-async fn run_canary(setup: &ScrubSetup, metrics: &Metrics) {
+async fn run_canary(
+    setup: &ScrubSetup,
+    detect: &Arc<crate::detect::DetectConfig>,
+    metrics: &Metrics,
+) {
     let setup = setup.clone();
+    let detect = Arc::clone(detect);
     let report = tokio::task::spawn_blocking(move || {
         let mut stage: Box<dyn ScrubStage> = Box::new(setup.scrubber());
-        crate::canary::run(stage.as_mut())
+        crate::canary::run(stage.as_mut(), &detect)
     })
     .await;
     match report {
