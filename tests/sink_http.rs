@@ -299,12 +299,10 @@ max_age_ms = 20
         assert!(batch.len() <= 7);
     }
     // Metadata rides along in each object.
-    let accepted = state.seen.accepted.lock().unwrap();
-    let first = &accepted[0].2[0];
+    let first = state.seen.accepted.lock().unwrap()[0].2[0].clone();
     assert_eq!(first["log_stream"], "stream-a");
     assert_eq!(first["log_group"], "/test/app");
     assert!(first["timestamp"].is_i64());
-    drop(accepted);
     assert!(quarantine.records.lock().unwrap().is_empty());
     assert!(handle.shutdown(Duration::from_secs(5)).await.is_empty());
 }
