@@ -20,13 +20,16 @@ use zeroize::Zeroizing;
 use super::QuarantineError;
 use crate::keys::KmsProvider;
 
+/// A record key and, when the provider wraps one per data key, its wrapped form.
+pub type SealingKey = (Zeroizing<[u8; 32]>, Option<Vec<u8>>);
+
 /// Supplies the 256-bit keys that encrypt quarantined records.
 pub trait AtRestKey: Send + Sync {
     /// A short, non-secret name of the key (stored with each record, for rotation).
     fn key_id(&self) -> &str;
     /// The key for a new record, and its wrapped form to store in the record's header
     /// (`None` when the key is not wrapped per record, as for the key file).
-    fn seal_key(&self) -> Result<(Zeroizing<[u8; 32]>, Option<Vec<u8>>), QuarantineError>;
+    fn seal_key(&self) -> Result<SealingKey, QuarantineError>;
     /// The key of an existing record, from the wrapped key in its header.
     fn open_key(&self, wrapped: Option<&[u8]>) -> Result<Zeroizing<[u8; 32]>, QuarantineError>;
 }
@@ -92,7 +95,7 @@ impl AtRestKey for KeyFile {
         &self.id
     }
 
-    fn seal_key(&self) -> Result<(Zeroizing<[u8; 32]>, Option<Vec<u8>>), QuarantineError> {
+    fn seal_key(&self) -> Result<SealingKey, QuarantineError> {
         Ok((self.key()?, None))
     }
 
@@ -135,13 +138,20 @@ const RECORDS_PER_DATA_KEY: u64 = 1 << 20;
 /// The encryption-context entry that keeps quarantine keys apart from `enc` token keys.
 pub const PURPOSE_KEY: &str = "phiscrub_purpose";
 
+/// A data key in use: the key, its wrapped form and how many records it sealed.
+struct CurrentKey {
+    key: Zeroizing<[u8; 32]>,
+    wrapped: Vec<u8>,
+    uses: u64,
+}
+
 /// Envelope encryption with AWS KMS: see the module docs.
 pub struct KmsKey {
     kms: KmsProvider,
     context: BTreeMap<String, String>,
     id: String,
-    /// The current data key, its wrapped form and how many records it sealed.
-    current: Mutex<Option<(Zeroizing<[u8; 32]>, Vec<u8>, u64)>>,
+    /// The current data key.
+    current: Mutex<Option<CurrentKey>>,
     /// Unwrapped keys by wrapped key, so a replay calls `Decrypt` once per data key.
     opened: Mutex<HashMap<Vec<u8>, Zeroizing<[u8; 32]>>>,
 }
@@ -188,23 +198,27 @@ impl AtRestKey for KmsKey {
         &self.id
     }
 
-    fn seal_key(&self) -> Result<(Zeroizing<[u8; 32]>, Option<Vec<u8>>), QuarantineError> {
+    fn seal_key(&self) -> Result<SealingKey, QuarantineError> {
         let mut current = self.current.lock().unwrap_or_else(|p| p.into_inner());
         if current
             .as_ref()
-            .is_none_or(|(_, _, uses)| *uses >= RECORDS_PER_DATA_KEY)
+            .is_none_or(|c| c.uses >= RECORDS_PER_DATA_KEY)
         {
             // Fail closed: without a data key nothing is written (the caller refuses the
             // batch so that it is retried, or keeps the event queued).
             let (key, wrapped) = off_runtime(|| self.kms.generate(&self.context))?
                 .map_err(|e| QuarantineError(format!("quarantine data key: {e}")))?;
-            *current = Some((key, wrapped, 0));
+            *current = Some(CurrentKey {
+                key,
+                wrapped,
+                uses: 0,
+            });
         }
-        let (key, wrapped, uses) = current
+        let current = current
             .as_mut()
             .ok_or_else(|| QuarantineError("no quarantine data key".to_owned()))?;
-        *uses += 1;
-        Ok((key.clone(), Some(wrapped.clone())))
+        current.uses += 1;
+        Ok((current.key.clone(), Some(current.wrapped.clone())))
     }
 
     fn open_key(&self, wrapped: Option<&[u8]>) -> Result<Zeroizing<[u8; 32]>, QuarantineError> {
