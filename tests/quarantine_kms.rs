@@ -1,7 +1,7 @@
 //! The quarantine encrypted with the configured key provider when that is AWS KMS
 //! (issue 5: "encrypted at rest with the configured key provider"), against moto:
 //! envelope encryption with a `GenerateDataKey` data key bound to phiscrub's encryption
-//! context plus `phiscrub_purpose=quarantine`, the wrapped key in each record's
+//! context plus `log_group=phiscrub:quarantine`, the wrapped key in each record's
 //! authenticated header, `Decrypt` on read. moto enforces the encryption context on
 //! `Decrypt` as KMS does, so a wrong context must fail.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -100,6 +100,20 @@ fn records_are_sealed_with_a_kms_data_key_and_open_only_under_the_same_context()
             .iter()
             .all(|e| e.key_id == format!("aws-kms:{key_id}"))
     );
+
+    // The data key is bound to the configured context plus the quarantine's own entry:
+    // the configured context alone (what `reveal` uses for enc tokens) cannot unwrap it.
+    {
+        use base64::Engine as _;
+        let blob = base64::engine::general_purpose::STANDARD
+            .decode(&wrapped[0])
+            .unwrap();
+        let kms = KmsProvider::with_client(client(&moto.url), &key_id).unwrap();
+        assert!(kms.decrypt(&blob, &context("phiscrub")).is_err());
+        let mut bound = context("phiscrub");
+        bound.insert("log_group".into(), "phiscrub:quarantine".into());
+        assert!(kms.decrypt(&blob, &bound).is_ok());
+    }
 
     // A fresh store (another process: nothing cached) opens them through KMS Decrypt.
     drop(store);

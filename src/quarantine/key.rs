@@ -5,8 +5,7 @@
 //!   `state_dir` (local use; the key sits next to the ciphertext).
 //! - `keys.provider = "aws-kms"`: [`KmsKey`], envelope encryption. A data key from KMS
 //!   `GenerateDataKey` under phiscrub's encryption context plus
-//!   `phiscrub_purpose=quarantine` (so a quarantine key can never open an `enc` token and
-//!   vice versa) encrypts records; its wrapped form (`CiphertextBlob`) is stored in each
+//!   `log_group=phiscrub:quarantine` encrypts records; its wrapped form (`CiphertextBlob`) is stored in each
 //!   record's authenticated header and unwrapped with KMS `Decrypt` on read. Nothing that
 //!   can decrypt a record is ever on disk.
 
@@ -135,8 +134,12 @@ impl KeyFile {
 /// data key exposes).
 const RECORDS_PER_DATA_KEY: u64 = 1 << 20;
 
-/// The encryption-context entry that keeps quarantine keys apart from `enc` token keys.
-pub const PURPOSE_KEY: &str = "phiscrub_purpose";
+/// The encryption-context entry that keeps quarantine data keys apart from the data keys
+/// of `enc` tokens (a key unwrapped for `reveal` never opens the quarantine, and the
+/// reverse). It reuses the `log_group` context key because the shipped KMS key policies
+/// allow only the keys `app` and `log_group` (`kms:EncryptionContextKeys`); the value
+/// cannot be a real log group, as CloudWatch Logs group names never contain `:`.
+pub const QUARANTINE_CONTEXT: (&str, &str) = ("log_group", "phiscrub:quarantine");
 
 /// A data key in use: the key, its wrapped form and how many records it sealed.
 struct CurrentKey {
@@ -172,7 +175,7 @@ fn off_runtime<T: Send>(call: impl FnOnce() -> T + Send) -> Result<T, Quarantine
 
 impl KmsKey {
     /// A KMS client from the SDK's default chain (credentials, region, endpoint) for
-    /// `key_id`, binding data keys to `context` plus `phiscrub_purpose=quarantine`.
+    /// `key_id`, binding data keys to `context` plus [`QUARANTINE_CONTEXT`].
     pub fn new(key_id: &str, context: &BTreeMap<String, String>) -> Result<Self, QuarantineError> {
         let kms = off_runtime(|| KmsProvider::new(key_id))?
             .map_err(|e| QuarantineError(format!("quarantine key: {e}")))?;
@@ -182,7 +185,10 @@ impl KmsKey {
     /// Uses a provider built by the caller (explicit client, as tests against moto do).
     pub fn with_provider(kms: KmsProvider, context: &BTreeMap<String, String>) -> Self {
         let mut context = context.clone();
-        context.insert(PURPOSE_KEY.to_owned(), "quarantine".to_owned());
+        context.insert(
+            QUARANTINE_CONTEXT.0.to_owned(),
+            QUARANTINE_CONTEXT.1.to_owned(),
+        );
         Self {
             id: format!("aws-kms:{}", kms.key_id()),
             kms,
