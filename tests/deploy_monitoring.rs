@@ -75,6 +75,7 @@ fn registered_families() -> (BTreeSet<String>, BTreeSet<String>) {
         &m.queue_bytes,
         &m.queue_oldest_age,
         &m.scan_duration,
+        &m.scan_seconds_per_megabyte,
         &m.request_duration,
         &m.kms_calls,
         &m.data_key_cache,
