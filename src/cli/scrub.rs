@@ -1,12 +1,17 @@
 //! `phiscrub scrub`: standard input to standard output with the same policy as `serve`.
 //!
-//! Input formats plug in through [`EventReader`]: each turns bytes from stdin into
-//! events and says how their messages are read (`text`, `ndjson`, `auto`). The ingest
-//! formats (`cloudwatch`, `firehose`) add a reader each. A record that cannot be scrubbed
-//! is never written: it is reported on stderr by line number and reason (no content) and
-//! the command exits 1.
+//! Line formats plug in through [`EventReader`]: each turns bytes from stdin into events
+//! and says how their messages are read (`text`, `ndjson`, `auto`). A record that cannot
+//! be scrubbed is never written: it is reported on stderr by line number and reason (no
+//! content) and the command exits 1.
+//!
+//! The ingest formats (`cloudwatch`, `firehose`) read one whole document and go through
+//! the Firehose transformation handler ([`crate::sources::transform::TransformHandler`]),
+//! the one `POST /firehose/transform` and `phiscrub lambda` use, so what the command
+//! prints is byte for byte what the deployed transformation would answer. A subscription
+//! payload is handed to it as a one-record transformation event.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -15,10 +20,14 @@ use clap::{Args, ValueEnum};
 use super::{ConfigArg, EXIT_RUNTIME, EXIT_USAGE, load_config};
 use crate::actions::Policy;
 use crate::config::Config;
+use crate::config::validate::{TransformOutput, TransformSourceConfig};
+use crate::decode;
+use crate::decode::firehose::{RecordFormat, TransformResult};
 use crate::detect::EngineChoice;
 use crate::event::{Event, EventMeta};
 use crate::keys::{KeyService, KeyUses};
 use crate::scrub::{FindPhi, MessageKind, Scrubber};
+use crate::sources::transform::{TransformError, TransformHandler};
 
 /// Arguments of `phiscrub scrub`.
 #[derive(Debug, Clone, Args)]
@@ -27,14 +36,61 @@ pub struct ScrubArgs {
     #[command(flatten)]
     pub config: ConfigArg,
     /// How stdin is framed and read.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub format: InputFormat,
+    #[arg(long, value_enum, default_value_t = ScrubFormat::Auto)]
+    pub format: ScrubFormat,
+    /// With --format cloudwatch: how the scrubbed subscription message is written
+    /// [default: auto].
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub output: Option<CloudwatchOutput>,
     /// Detection engine (overrides detect.engine): auto, hyperscan or portable.
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<EngineChoice>,
 }
 
-/// Input formats of `phiscrub scrub`.
+/// The `--format` values of `phiscrub scrub`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScrubFormat {
+    /// One event per line; JSON where a line is a JSON document, else text.
+    Auto,
+    /// One text event per line.
+    Text,
+    /// One JSON document per line; other lines are errors.
+    Ndjson,
+    /// All of stdin is ONE CloudWatch Logs subscription payload (gzip, JSON, base64 or
+    /// the Lambda `{"awslogs":{"data":…}}` envelope); writes the subscription message
+    /// with every log event scrubbed (see --output).
+    Cloudwatch,
+    /// All of stdin is ONE Firehose transformation event ({invocationId, records:
+    /// [{recordId, data}]}); writes the transformation response exactly as
+    /// `phiscrub lambda` and POST /firehose/transform answer it.
+    Firehose,
+}
+
+impl ScrubFormat {
+    /// The line framing of a line format; `None` for the document formats.
+    pub fn lines(self) -> Option<InputFormat> {
+        match self {
+            Self::Auto => Some(InputFormat::Auto),
+            Self::Text => Some(InputFormat::Text),
+            Self::Ndjson => Some(InputFormat::Ndjson),
+            Self::Cloudwatch | Self::Firehose => None,
+        }
+    }
+}
+
+/// How `--format cloudwatch` writes the scrubbed subscription message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CloudwatchOutput {
+    /// Gzip when the input was raw gzip bytes (exactly the bytes the transformation puts
+    /// in a record), else JSON.
+    Auto,
+    /// Subscription JSON followed by a newline, whatever the input was.
+    Json,
+    /// Gzip of the subscription JSON, whatever the input was.
+    Gzip,
+}
+
+/// The line framings of `phiscrub scrub` (`auto`, `text`, `ndjson`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
     /// One event per line; JSON where a line is a JSON document, else text.
@@ -198,18 +254,33 @@ pub fn build_finder(
 
 /// Runs the command.
 pub fn run(args: &ScrubArgs) -> ExitCode {
+    if args.output.is_some() && args.format != ScrubFormat::Cloudwatch {
+        eprintln!("phiscrub: --output applies to --format cloudwatch only");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let Some(config) = load_config(&args.config) else {
         return ExitCode::from(EXIT_USAGE);
     };
     crate::telemetry::logging::init(&config.log.level, config.log.json);
-    let (policy, keys) = match build_policy_and_keys(&config) {
+    match args.format.lines() {
+        Some(format) => run_lines(args, &config, format),
+        None => run_document(
+            &config,
+            args.format,
+            args.output.unwrap_or(CloudwatchOutput::Auto),
+        ),
+    }
+}
+
+fn run_lines(args: &ScrubArgs, config: &Config, format: InputFormat) -> ExitCode {
+    let (policy, keys) = match build_policy_and_keys(config) {
         Ok(parts) => parts,
         Err(err) => {
             eprintln!("phiscrub: keys: {err}");
             return ExitCode::from(EXIT_RUNTIME);
         }
     };
-    let finder = match build_finder(&config, args.engine) {
+    let finder = match build_finder(config, args.engine) {
         Ok(finder) => finder,
         Err(err) => {
             eprintln!("phiscrub: detect: {err}");
@@ -217,7 +288,7 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
         }
     };
     let mut scrubber = Scrubber::new(finder, policy, keys);
-    let mut reader = args.format.reader();
+    let mut reader = format.reader();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut output = std::io::BufWriter::new(stdout.lock());
@@ -242,4 +313,195 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
             ExitCode::from(EXIT_RUNTIME)
         }
     }
+}
+
+/// The record id a subscription payload gets when it is handed to the transformation.
+const PAYLOAD_RECORD_ID: &str = "stdin";
+
+/// What a document run printed, and whether everything in it was scrubbed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocumentOutcome {
+    /// Everything written is scrubbed and nothing was withheld.
+    Complete,
+    /// Something could not be scrubbed (it was withheld, never written in the clear).
+    Failed,
+}
+
+/// `--format cloudwatch|firehose`: reads all of stdin (at most `server.max_body_bytes`)
+/// and runs it through the transformation handler.
+fn run_document(config: &Config, format: ScrubFormat, output: CloudwatchOutput) -> ExitCode {
+    let cap = config.server.max_body_bytes;
+    let mut input = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut input);
+    if let Err(err) = read {
+        eprintln!("phiscrub: reading input: {err}");
+        return ExitCode::from(EXIT_RUNTIME);
+    }
+    if input.len() > cap {
+        eprintln!("phiscrub: input exceeds server.max_body_bytes ({cap} bytes)");
+        return ExitCode::from(EXIT_RUNTIME);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("phiscrub: cannot start the async runtime: {err}");
+            return ExitCode::from(EXIT_RUNTIME);
+        }
+    };
+    let mut transform = config.transform.clone().unwrap_or_default();
+    if format == ScrubFormat::Cloudwatch {
+        // The format promises a subscription message back; the response-size limit is
+        // Lambda's, not ours; and a direct payload is not bound by Firehose's record size.
+        transform.output = TransformOutput::Cloudwatch;
+        transform.record_format = RecordFormat::Cloudwatch;
+        transform.max_response_bytes = usize::MAX / 2;
+        transform.limits.max_record_bytes = transform
+            .limits
+            .max_record_bytes
+            .max(transform.limits.max_decompressed_record_bytes);
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let outcome = runtime.block_on(async {
+        let handler = super::lambda::build_handler(config, &transform)
+            .await
+            .map_err(|e| format!("scrubber: {e}"))?;
+        match format {
+            ScrubFormat::Cloudwatch => {
+                cloudwatch_document(&handler, &input, &transform, output, &mut out).await
+            }
+            _ => firehose_document(&handler, input, &mut out).await,
+        }
+    });
+    let flushed = out.flush();
+    match (outcome, flushed) {
+        (Ok(DocumentOutcome::Complete), Ok(())) => ExitCode::SUCCESS,
+        (Ok(DocumentOutcome::Failed), Ok(())) => ExitCode::from(EXIT_RUNTIME),
+        (Err(message), _) => {
+            eprintln!("phiscrub: {message}");
+            ExitCode::from(EXIT_RUNTIME)
+        }
+        (_, Err(err)) => {
+            eprintln!("phiscrub: writing output: {err}");
+            ExitCode::from(EXIT_RUNTIME)
+        }
+    }
+}
+
+/// One subscription payload → the scrubbed subscription message.
+async fn cloudwatch_document(
+    handler: &TransformHandler,
+    input: &[u8],
+    transform: &TransformSourceConfig,
+    output: CloudwatchOutput,
+    out: &mut dyn Write,
+) -> Result<DocumentOutcome, String> {
+    let record = decode::cloudwatch::payload_record(input, transform.limits.max_record_bytes)
+        .map_err(|e| format!("not a CloudWatch Logs subscription payload: {e}"))?;
+    let input_gzip = decode::gzip::is_gzip(&record);
+    let event = serde_json::json!({
+        "invocationId": "phiscrub-scrub",
+        "records": [{"recordId": PAYLOAD_RECORD_ID, "data": decode::base64::encode(&record)}],
+    });
+    let event = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
+    let response = handler
+        .handle(bytes::Bytes::from(event))
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(answer) = response.records.into_iter().next() else {
+        return Err("the transformation answered no record".to_owned());
+    };
+    match (answer.result, answer.data) {
+        (TransformResult::Ok, Some(data)) => {
+            let mut scrubbed = Vec::new();
+            decode::base64::decode_into(data.as_bytes(), usize::MAX / 2, &mut scrubbed)
+                .map_err(|e| format!("re-reading the scrubbed message: {e}"))?;
+            let gzip = match output {
+                CloudwatchOutput::Auto => input_gzip,
+                CloudwatchOutput::Json => false,
+                CloudwatchOutput::Gzip => true,
+            };
+            write_message(&scrubbed, gzip, out).map_err(|e| format!("writing output: {e}"))?;
+            Ok(DocumentOutcome::Complete)
+        }
+        (TransformResult::Dropped, _) => {
+            eprintln!("phiscrub: the payload holds only control messages; nothing to write");
+            Ok(DocumentOutcome::Complete)
+        }
+        (TransformResult::Ok | TransformResult::ProcessingFailed, _) => {
+            eprintln!(
+                "phiscrub: the payload could not be decoded or scrubbed (the log above says why); nothing written"
+            );
+            Ok(DocumentOutcome::Failed)
+        }
+    }
+}
+
+/// Writes the handler's message (gzip exactly when the input was) as `gzip` asks: JSON
+/// gets a trailing newline for the terminal, gzip is written as is.
+fn write_message(message: &[u8], gzip: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    match (gzip, decode::gzip::is_gzip(message)) {
+        (true, true) => out.write_all(message),
+        (true, false) => {
+            let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::new(6));
+            encoder.write_all(message)?;
+            encoder.finish().map(drop)
+        }
+        (false, true) => {
+            let mut json = Vec::new();
+            flate2::read::MultiGzDecoder::new(message).read_to_end(&mut json)?;
+            out.write_all(&json)?;
+            out.write_all(b"\n")
+        }
+        (false, false) => {
+            out.write_all(message)?;
+            out.write_all(b"\n")
+        }
+    }
+}
+
+/// One transformation event → the transformation response, one JSON line.
+async fn firehose_document(
+    handler: &TransformHandler,
+    input: Vec<u8>,
+    out: &mut dyn Write,
+) -> Result<DocumentOutcome, String> {
+    let looks_like_delivery_request =
+        serde_json::from_slice::<decode::firehose::FirehoseRequest<'_>>(&input).is_ok();
+    let response = match handler.handle(bytes::Bytes::from(input)).await {
+        Ok(response) => response,
+        Err(err @ TransformError::BadEvent(_)) if looks_like_delivery_request => {
+            return Err(format!(
+                "{err} (this is an HTTP endpoint delivery request; --format firehose reads the transformation event a Lambda receives)"
+            ));
+        }
+        Err(err) => return Err(err.to_string()),
+    };
+    let body = serde_json::to_vec(&response).map_err(|e| e.to_string())?;
+    out.write_all(&body)
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(|e| format!("writing output: {e}"))?;
+    let failed: Vec<&str> = response
+        .records
+        .iter()
+        .filter(|r| r.result == TransformResult::ProcessingFailed)
+        .map(|r| r.record_id.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(DocumentOutcome::Complete);
+    }
+    // Record ids are Firehose's, not payload: naming them lets the user find the record.
+    eprintln!(
+        "phiscrub: {} of {} records ProcessingFailed (withheld): {}",
+        failed.len(),
+        response.records.len(),
+        failed.join(", ")
+    );
+    Ok(DocumentOutcome::Failed)
 }
