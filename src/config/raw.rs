@@ -146,7 +146,8 @@ pub struct RawFirehoseSource {
     /// `auto`, `cloudwatch` (subscription messages only) or `lines` (message extraction on).
     #[serde(default = "default_record_format")]
     pub record_format: String,
-    /// Most records per request (Firehose sends at most 10,000).
+    /// Most records per request; at least 10,000 (Firehose sends up to 10,000 and treats
+    /// the 413 for more as a permanent failure).
     #[serde(default = "default_max_records")]
     pub max_records: usize,
     /// Largest record after base64 (Firehose: 1,024,000).

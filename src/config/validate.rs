@@ -1299,6 +1299,9 @@ type ValidatedSources = (
     Option<StdinSourceConfig>,
 );
 
+/// Most records Firehose puts in one HTTP endpoint request (PROTOCOLS.md §2.1).
+const FIREHOSE_MAX_RECORDS: usize = 10_000;
+
 /// Checks `[sources.*]`. `listen` is the ingest address, when valid: off loopback, the
 /// HTTP sources need a credential unless they say `allow_unauthenticated = true`.
 fn validate_sources(
@@ -1353,7 +1356,17 @@ fn validate_sources(
         let record_format = p
             .parsed::<RecordFormat, _>("sources.firehose.record_format", &fh.record_format)
             .unwrap_or_default();
-        positive(p, "sources.firehose.max_records", fh.max_records);
+        if fh.max_records < FIREHOSE_MAX_RECORDS {
+            // A request over the limit is answered 413, which Firehose treats as a
+            // permanent failure: the batch is dropped, not even sent to its error bucket.
+            p.add(
+                "sources.firehose.max_records",
+                format!(
+                    "must be at least {FIREHOSE_MAX_RECORDS}: Firehose sends up to \
+                     {FIREHOSE_MAX_RECORDS} records per request and drops a batch answered 413"
+                ),
+            );
+        }
         positive(p, "sources.firehose.max_record_bytes", fh.max_record_bytes);
         positive(
             p,
@@ -1785,5 +1798,16 @@ mod tests {
             let config = validate(raw).unwrap();
             assert!(config.http_logs.unwrap().bearer_token.is_none());
         }
+    }
+
+    #[test]
+    fn firehose_max_records_below_firehose_s_own_maximum_is_refused() {
+        let mut raw = default_raw();
+        raw.sources.firehose.as_mut().unwrap().max_records = 9_999;
+        let problems = validate(raw).unwrap_err();
+        assert_eq!(keys(&problems), ["sources.firehose.max_records"]);
+        let mut raw = default_raw();
+        raw.sources.firehose.as_mut().unwrap().max_records = 20_000;
+        validate(raw).unwrap();
     }
 }
