@@ -12,10 +12,15 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
+use axum::extract::MatchedPath;
+use axum::http::Request;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use tokio::net::TcpListener;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
 use std::sync::Arc;
 
@@ -60,6 +65,9 @@ pub enum AppError {
     /// scrubber: phiscrub does not start rather than forward less-scrubbed logs).
     #[error("cannot build the scrubber: {0}")]
     Scrubber(String),
+    /// The ingest TLS certificate or key could not be loaded.
+    #[error(transparent)]
+    Tls(#[from] crate::tls_listener::TlsSetupError),
     /// The quarantine store could not be opened.
     #[error("cannot open the quarantine: {0}")]
     Quarantine(String),
@@ -119,6 +127,11 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     })
     .await?
     .map_err(AppError::Scrubber)?;
+    // TLS files are read before any port is bound: a bad certificate stops start-up.
+    let tls = match &config.server.tls {
+        Some((cert, key)) => Some(crate::tls_listener::server_config(cert, key)?),
+        None => None,
+    };
     let (pipeline, forwarder) = build_pipeline(&config, &metrics, setup.clone()).await?;
     let source_routes = crate::sources::router(&config, &pipeline)?;
 
@@ -143,16 +156,20 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
 
     // The canary runs once before the first `/ready` 200, then periodically: a policy that
     // lets PHI through never reports ready.
-    run_canary(&setup, &metrics).await;
+    let detect_config = Arc::new(config.detect.clone());
+    run_canary(&setup, &detect_config, &metrics).await;
     let canary_task = {
         let setup = setup.clone();
+        let detect_config = detect_config.clone();
         let metrics = metrics.clone();
         let shutdown = shutdown.clone();
         let interval = config.canary_interval;
         tokio::spawn(async move {
             loop {
                 tokio::select! {
-                    () = tokio::time::sleep(interval) => run_canary(&setup, &metrics).await,
+                    () = tokio::time::sleep(interval) => {
+                        run_canary(&setup, &detect_config, &metrics).await;
+                    }
                     () = shutdown.wait() => break,
                 }
             }
@@ -167,9 +184,19 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     let ingest_task = {
         let shutdown = shutdown.clone();
         tokio::spawn(async move {
-            axum::serve(ingest_listener, ingest_router)
-                .with_graceful_shutdown(async move { shutdown.wait().await })
-                .await
+            match tls {
+                Some(tls) => {
+                    let listener = crate::tls_listener::TlsListener::new(ingest_listener, tls)?;
+                    axum::serve(listener, ingest_router)
+                        .with_graceful_shutdown(async move { shutdown.wait().await })
+                        .await
+                }
+                None => {
+                    axum::serve(ingest_listener, ingest_router)
+                        .with_graceful_shutdown(async move { shutdown.wait().await })
+                        .await
+                }
+            }
         })
     };
 
@@ -233,11 +260,16 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
 /// Runs the canary on a blocking thread with a scrubber built like the workers', and
 /// publishes the result: `phiscrub_canary_failed` (which `/ready` reads) and a log line
 /// naming the PHI types, never values.
-async fn run_canary(setup: &ScrubSetup, metrics: &Metrics) {
+async fn run_canary(
+    setup: &ScrubSetup,
+    detect: &Arc<crate::detect::DetectConfig>,
+    metrics: &Metrics,
+) {
     let setup = setup.clone();
+    let detect = Arc::clone(detect);
     let report = tokio::task::spawn_blocking(move || {
         let mut stage: Box<dyn ScrubStage> = Box::new(setup.scrubber());
-        crate::canary::run(stage.as_mut())
+        crate::canary::run(stage.as_mut(), &detect)
     })
     .await;
     match report {
@@ -347,10 +379,28 @@ pub async fn build_scrub_setup(
 const ENQUEUE_WAIT: Duration = Duration::from_secs(2);
 
 /// The ingest routes: every configured source's, anything else is a 404.
+///
+/// Every request gets a time limit (`server.request_timeout_secs`, answered 503 so
+/// Firehose and sidecars retry; an ack that did not happen is never claimed) and a trace
+/// span with the method and the matched route only: never the raw URI, whose query
+/// string is client-controlled and could hold PHI.
 fn ingest_router(config: &Config, sources: Router) -> Router {
     sources
         .fallback(not_found)
         .layer(RequestBodyLimitLayer::new(config.server.max_body_bytes))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.server.request_timeout,
+        ))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map_or("unmatched", MatchedPath::as_str);
+                tracing::debug_span!("ingest", method = %request.method(), route)
+            }),
+        )
 }
 
 async fn not_found() -> impl IntoResponse {

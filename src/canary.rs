@@ -9,7 +9,7 @@
 //! (reserved 555-01xx phone numbers, an SSN area no person holds, documentation IP ranges,
 //! `example.org` mail) and never leave the process: only types and counts are logged.
 
-use crate::detect::PhiType;
+use crate::detect::{DatePolicy, DetectConfig, PhiType};
 use crate::event::{Event, EventMeta};
 use crate::pipeline::ScrubStage;
 
@@ -132,16 +132,33 @@ impl CanaryReport {
     }
 }
 
-/// Runs every canary line through `scrubber` (a stage built by the same factory as the
-/// pipeline's workers, so it applies exactly the live policy) and reports which values
-/// survived.
-pub fn run(scrubber: &mut dyn ScrubStage) -> CanaryReport {
+/// Whether `canary` tests something the detection config asks to scrub.
+///
+/// Two settings legitimately keep a canary value: `detect.date_policy = "none"` (the
+/// operator chose not to scrub dates) and an `ip_allow` range holding the canary address.
+/// Disabled rules are NOT a reason to skip: a type whose rules were all switched off
+/// while the policy still lists it is exactly the mistake the canary exists to catch.
+pub fn applies(canary: &CanaryLine, detect: &DetectConfig) -> bool {
+    match canary.phi_type {
+        PhiType::Date => detect.date_policy != DatePolicy::None,
+        PhiType::Ip => canary
+            .value
+            .parse::<std::net::IpAddr>()
+            .map_or(true, |ip| !detect.ip_allow.iter().any(|c| c.contains(ip))),
+        _ => true,
+    }
+}
+
+/// Runs every canary line that [`applies`] under `detect` through `scrubber` (a stage
+/// built by the same factory as the pipeline's workers, so it applies exactly the live
+/// policy) and reports which values survived.
+pub fn run(scrubber: &mut dyn ScrubStage, detect: &DetectConfig) -> CanaryReport {
     let mut report = CanaryReport::default();
     let meta = EventMeta {
         source: "canary".to_owned(),
         ..EventMeta::default()
     };
-    for canary in CANARY_LINES {
+    for canary in CANARY_LINES.iter().filter(|c| applies(c, detect)) {
         let event = Event::new(canary.line, meta.clone());
         match scrubber.scrub(&event) {
             Ok(scrubbed) => {
@@ -174,6 +191,50 @@ mod tests {
         for canary in CANARY_LINES {
             assert!(canary.line.contains(canary.value), "{:?}", canary.phi_type);
         }
+    }
+
+    fn default_config() -> crate::config::Config {
+        crate::config::load(None).expect("embedded default config")
+    }
+
+    fn run_with(config: &crate::config::Config) -> CanaryReport {
+        let setup = crate::scrub::detector::ScrubSetup::build(config, None, None).unwrap();
+        let mut scrubber = setup.scrubber();
+        run(&mut scrubber, &config.detect)
+    }
+
+    #[test]
+    fn the_default_policy_scrubs_every_canary() {
+        let report = run_with(&default_config());
+        assert_eq!(report, CanaryReport::default());
+    }
+
+    #[test]
+    fn disabling_every_ssn_rule_fails_the_canary() {
+        let mut config = default_config();
+        let ssn_rules: Vec<String> = crate::detect::builtin_specs()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.phi_type == "SSN")
+            .map(|r| r.id)
+            .collect();
+        assert!(!ssn_rules.is_empty());
+        config.detect.disable = ssn_rules;
+        let report = run_with(&config);
+        assert!(report.failed());
+        assert_eq!(report.leaked, vec![PhiType::Ssn]);
+    }
+
+    #[test]
+    fn date_policy_none_does_not_fail_the_canary() {
+        let mut config = default_config();
+        config.detect.date_policy = DatePolicy::None;
+        assert!(!run_with(&config).failed());
+        let date = CANARY_LINES
+            .iter()
+            .find(|c| c.phi_type == PhiType::Date)
+            .unwrap();
+        assert!(!applies(date, &config.detect));
     }
 
     #[test]

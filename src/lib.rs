@@ -21,3 +21,4 @@ pub mod shutdown;
 pub mod sinks;
 pub mod sources;
 pub mod telemetry;
+pub mod tls_listener;

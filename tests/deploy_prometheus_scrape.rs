@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "sources_support/mod.rs"]
+mod sources_support;
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -109,12 +111,9 @@ async fn prometheus_scrapes_the_daemon_and_evaluates_our_rules_and_dashboard() {
         .wait_for("phiscrub_build_info", Duration::from_secs(10))
         .await;
     assert_eq!(build[0]["metric"]["version"], env!("CARGO_PKG_VERSION"));
-    assert!(
-        build[0]["metric"]["engine"]
-            .as_str()
-            .unwrap()
-            .contains("portable")
-    );
+    // The engine label names the engine actually running, one of those compiled in.
+    let engine = build[0]["metric"]["engine"].as_str().unwrap();
+    assert!(["hyperscan", "portable"].contains(&engine), "{engine}");
     assert_eq!(build[0]["value"][1], "1");
 
     // The configured Firehose source is there from start-up, so "no traffic" is a 0.
@@ -193,4 +192,25 @@ async fn prometheus_scrapes_the_daemon_and_evaluates_our_rules_and_dashboard() {
         )
         .await;
     assert_eq!(canary[0]["value"][1], "0");
+
+    // Traffic: one Firehose request of three records, acknowledged, shows up in Prometheus.
+    let records: Vec<Vec<u8>> = (0..3)
+        .map(|n| format!("synthetic request {n} ok").into_bytes())
+        .collect();
+    let (status, answer) = sources_support::post_firehose(
+        &daemon.ingest_url("/firehose"),
+        "prom-traffic-1",
+        Some(sources_support::KEY),
+        sources_support::firehose_body("prom-traffic-1", &records),
+        false,
+    )
+    .await;
+    assert_eq!(status, 200, "{answer}");
+    let received = prometheus
+        .wait_for(
+            r#"phiscrub_received_records_total{job="phiscrub",source="firehose"} == 3"#,
+            Duration::from_secs(15),
+        )
+        .await;
+    assert_eq!(received[0]["value"][1], "3");
 }

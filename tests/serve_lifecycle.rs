@@ -90,3 +90,44 @@ async fn unknown_ingest_route_is_404() {
     let daemon = Daemon::start("");
     assert_eq!(get(&daemon.ingest_url("/nope")).await.0, 404);
 }
+
+/// The SSN rule ids of the built-in catalog, as `phiscrub rules --json` lists them.
+fn builtin_ssn_rule_ids() -> Vec<String> {
+    let out = Command::new(common::phiscrub_bin())
+        .args(["rules", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<String> = rules
+        .iter()
+        .filter(|r| r["type"] == "SSN")
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!ids.is_empty(), "no SSN rules listed");
+    ids
+}
+
+#[tokio::test]
+async fn canary_passes_on_the_default_policy() {
+    let daemon = Daemon::start("");
+    let (_, body) = get(&daemon.admin_url("/metrics")).await;
+    assert!(body.contains("\nphiscrub_canary_failed 0\n"), "{body}");
+    assert_eq!(get(&daemon.admin_url("/ready")).await.0, 200);
+}
+
+#[tokio::test]
+async fn canary_fails_readiness_when_ssn_rules_are_disabled_but_policy_scrubs_ssn() {
+    // A plausible bad change: someone disables every SSN rule (say, chasing a false
+    // positive) while the policy still says SSNs are masked. Clear SSNs would flow.
+    let disable = builtin_ssn_rule_ids()
+        .iter()
+        .map(|id| format!("\"{id}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let daemon = Daemon::start(&format!("[detect]\ndisable = [{disable}]\n"));
+    assert_eq!(get(&daemon.admin_url("/live")).await.0, 200);
+    assert_eq!(get(&daemon.admin_url("/ready")).await.0, 503);
+    let (_, body) = get(&daemon.admin_url("/metrics")).await;
+    assert!(body.contains("\nphiscrub_canary_failed 1\n"), "{body}");
+}

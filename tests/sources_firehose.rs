@@ -64,7 +64,7 @@ async fn firehose_gzip_cloudwatch_with_phi_is_acked_and_every_event_scrubbed() {
         assert_eq!(event["owner"], "123456789012");
         assert_eq!(event["log_stream"], "stream-1");
         assert!(event["event_id"].as_str().unwrap().len() > 50);
-        assert!(event["timestamp_ms"].as_i64().unwrap() >= 1_700_000_000_000);
+        assert!(event["timestamp"].as_i64().unwrap() >= 1_700_000_000_000);
     }
     let groups: Vec<_> = events
         .iter()
@@ -97,7 +97,7 @@ async fn firehose_plain_body_plain_records_and_extracted_lines_are_accepted() {
     assert_eq!(events[0]["log_group"], "/plain");
     assert_eq!(events[1]["message"], "extracted line one ssn [SSN]");
     assert_eq!(events[2]["message"], "extracted line two");
-    assert_eq!(events[1]["timestamp_ms"], 1_578_090_901_599_i64);
+    assert_eq!(events[1]["timestamp"], 1_578_090_901_599_i64);
 }
 
 #[tokio::test]

@@ -163,7 +163,7 @@ fn stdin_lines_are_scrubbed_and_delivered() {
     let stdout = Stdout::capture(child.stdout.take().unwrap());
     let mut stdin = child.stdin.take().unwrap();
     stdin
-        .write_all(b"first ssn 123-45-6789\r\nsecond\nthird 617-555-0123\n")
+        .write_all(b"first ssn 123-45-6789\r\nsecond\nthird (617) 555-0134\n")
         .unwrap();
     stdin
         .write_all(format!("{}\nlast\n", "x".repeat(200)).as_bytes())

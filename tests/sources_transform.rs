@@ -132,7 +132,7 @@ async fn transform_scrubs_phi_and_answers_every_record_once() {
         "/ecs/patient-api",
         &[
             "admit ssn 123-45-6789".to_owned(),
-            "call 617-555-0123".to_owned(),
+            "call (617) 555-0134".to_owned(),
         ],
     ));
     let mut truncated = gzip(&cw_data_message("/t", &["x".repeat(500)]));

@@ -156,7 +156,12 @@ fn serve(args: &ConfigArg) -> ExitCode {
             return ExitCode::from(EXIT_RUNTIME);
         }
     };
-    match runtime.block_on(crate::app::serve(config)) {
+    let served = runtime.block_on(crate::app::serve(config));
+    // `serve` returned after draining everything. What can still run is a blocking read
+    // of stdin that never ends while the writer keeps the pipe open; dropping the runtime
+    // would wait for it forever, so give blocking threads a moment and exit.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(500));
+    match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(error = %err, "phiscrub stopped with an error");

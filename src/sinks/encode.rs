@@ -1,6 +1,7 @@
 //! The JSON form of one event shared by the NDJSON sinks (stdout, file, http, firehose):
 //! `{"message":…, "source":…, "owner":…, "log_group":…, "log_stream":…, "event_id":…,
-//! "timestamp":…}` with absent metadata left out. The message stays a string exactly as
+//! "timestamp":…, "attributes":{…}}` with absent metadata left out (`attributes` are the
+//! Firehose common attributes of the request). The message stays a string exactly as
 //! scrubbed (invalid UTF-8 is replaced by U+FFFD), so a JSON log line is not re-formatted.
 
 use serde::Serialize;
@@ -21,6 +22,12 @@ struct Wire<'a> {
     event_id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     timestamp: Option<i64>,
+    #[serde(skip_serializing_if = "attributes_empty")]
+    attributes: &'a std::collections::BTreeMap<String, String>,
+}
+
+fn attributes_empty(attributes: &&std::collections::BTreeMap<String, String>) -> bool {
+    attributes.is_empty()
 }
 
 /// The message as text; lossy only for invalid UTF-8.
@@ -39,6 +46,7 @@ pub fn event_json(event: &Event, out: &mut Vec<u8>) {
         log_stream: event.meta.log_stream.as_deref(),
         event_id: event.meta.event_id.as_deref(),
         timestamp: event.meta.timestamp_ms,
+        attributes: &event.meta.attributes,
     };
     // Writing strings and integers into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, &wire);
