@@ -1,7 +1,8 @@
 //! `phiscrub scrub --format cloudwatch|firehose` run as the real binary: a subscription
 //! payload comes back as the scrubbed subscription message (gzip exactly when it went in
 //! gzip, unless `--output` says otherwise), and a transformation event comes back as the
-//! transformation response the daemon's `POST /firehose/transform` gives, byte for byte.
+//! transformation response the daemon's `POST /firehose/transform` gives, byte for byte;
+//! an HTTP endpoint delivery request comes back as its scrubbed events, one JSON line each.
 //! Undecodable input fails closed: never written in the clear, exit 1.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -243,15 +244,58 @@ async fn scrub_firehose_format_answers_byte_for_byte_like_post_firehose_transfor
 }
 
 #[test]
-fn scrub_firehose_format_rejects_a_document_that_is_not_a_transformation_event() {
-    let delivery = sources_support::firehose_body("req-1", &[gzip(&phi_message())]);
-    let run = scrub(&["--format", "firehose"], &delivery);
-    assert_eq!(run.code, 1);
-    assert!(run.stdout.is_empty());
-    assert!(run.stderr.contains("delivery request"), "{}", run.stderr);
+fn scrub_firehose_format_delivery_request_writes_each_scrubbed_event_and_withholds_bad_records() {
+    let body = sources_support::firehose_body_b64(
+        "req-1",
+        &[
+            b64(&gzip(&phi_message())),
+            b64(&gzip(&cw_control_message())),
+            format!("!!not base64 {}", PHI[0]),
+        ],
+    );
+    for input in [body.clone(), gzip(&body)] {
+        let run = scrub(&["--format", "firehose"], &input);
+        assert_eq!(run.code, 1, "a withheld record makes the run fail");
+        let events: Vec<serde_json::Value> = run
+            .stdout
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        let messages: Vec<_> = events
+            .iter()
+            .map(|e| e["message"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "admit ssn [SSN]",
+                "mail [EMAIL] or call [PHONE]",
+                "heartbeat ok"
+            ]
+        );
+        assert!(events.iter().all(|e| e["source"] == "firehose"));
+        assert_eq!(events[0]["log_group"], "/ecs/patient-api");
+        assert!(
+            run.stderr.contains("record 2 withheld (base64)"),
+            "{}",
+            run.stderr
+        );
+        assert_no_phi(&run.stdout);
+        assert_no_phi(run.stderr.as_bytes());
+    }
+}
+
+#[test]
+fn scrub_firehose_format_rejects_a_document_that_is_not_firehose() {
     let run = scrub(&["--format", "firehose"], PHI[0].as_bytes());
     assert_eq!(run.code, 1);
     assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("not a Firehose transformation event"),
+        "{}",
+        run.stderr
+    );
     assert_no_phi(run.stderr.as_bytes());
 }
 

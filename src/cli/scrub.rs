@@ -9,7 +9,9 @@
 //! the Firehose transformation handler ([`crate::sources::transform::TransformHandler`]),
 //! the one `POST /firehose/transform` and `phiscrub lambda` use, so what the command
 //! prints is byte for byte what the deployed transformation would answer. A subscription
-//! payload is handed to it as a one-record transformation event.
+//! payload is handed to it as a one-record transformation event. A Firehose HTTP endpoint
+//! delivery request has no transformation answer: its records are decoded as the
+//! endpoint decodes them and its scrubbed events written as the NDJSON sinks write them.
 
 use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
@@ -27,7 +29,7 @@ use crate::detect::EngineChoice;
 use crate::event::{Event, EventMeta};
 use crate::keys::{KeyService, KeyUses};
 use crate::scrub::{FindPhi, MessageKind, Scrubber};
-use crate::sources::transform::{TransformError, TransformHandler};
+use crate::sources::transform::TransformHandler;
 
 /// Arguments of `phiscrub scrub`.
 #[derive(Debug, Clone, Args)]
@@ -60,9 +62,11 @@ pub enum ScrubFormat {
     /// the Lambda `{"awslogs":{"data":…}}` envelope); writes the subscription message
     /// with every log event scrubbed (see --output).
     Cloudwatch,
-    /// All of stdin is ONE Firehose transformation event ({invocationId, records:
-    /// [{recordId, data}]}); writes the transformation response exactly as
-    /// `phiscrub lambda` and POST /firehose/transform answer it.
+    /// All of stdin is ONE Firehose document. A transformation event ({invocationId,
+    /// records:[{recordId, data}]}) gets the transformation response exactly as
+    /// `phiscrub lambda` and POST /firehose/transform answer it; an HTTP endpoint delivery
+    /// request ({requestId, records:[{data}]}, plain or gzip) gets one JSON line per
+    /// scrubbed event, as the NDJSON sinks write them.
     Firehose,
 }
 
@@ -264,11 +268,18 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
     crate::telemetry::logging::init(&config.log.level, config.log.json);
     match args.format.lines() {
         Some(format) => run_lines(args, &config, format),
-        None => run_document(
-            &config,
-            args.format,
-            args.output.unwrap_or(CloudwatchOutput::Auto),
-        ),
+        None => {
+            let mut config = config;
+            if let Some(engine) = args.engine {
+                config.detect.engine = engine;
+                config.engine = engine;
+            }
+            run_document(
+                &config,
+                args.format,
+                args.output.unwrap_or(CloudwatchOutput::Auto),
+            )
+        }
     }
 }
 
@@ -354,6 +365,16 @@ fn run_document(config: &Config, format: ScrubFormat, output: CloudwatchOutput) 
             return ExitCode::from(EXIT_RUNTIME);
         }
     };
+    if format == ScrubFormat::Firehose {
+        let limits = config
+            .firehose
+            .as_ref()
+            .map(|f| f.limits)
+            .unwrap_or_default();
+        if let Some(body) = delivery_request_body(&input, &limits) {
+            return run_delivery_request(config, &body);
+        }
+    }
     let mut transform = config.transform.clone().unwrap_or_default();
     if format == ScrubFormat::Cloudwatch {
         // The format promises a subscription message back; the response-size limit is
@@ -466,23 +487,114 @@ fn write_message(message: &[u8], gzip: bool, out: &mut dyn Write) -> std::io::Re
     }
 }
 
+/// The (gunzipped) body when `input` is a Firehose HTTP endpoint delivery request
+/// (`{requestId, records:[{data}]}`, plain or gzip), else `None`.
+fn delivery_request_body<'a>(
+    input: &'a [u8],
+    limits: &decode::DecodeLimits,
+) -> Option<std::borrow::Cow<'a, [u8]>> {
+    let body = if decode::gzip::is_gzip(input) {
+        let cap = limits.max_decompressed_request_bytes;
+        let mut body = Vec::new();
+        decode::gzip::gunzip_into(input, cap, "decompressed request", cap, &mut body).ok()?;
+        std::borrow::Cow::Owned(body)
+    } else {
+        std::borrow::Cow::Borrowed(input)
+    };
+    serde_json::from_slice::<decode::firehose::FirehoseRequest<'_>>(&body)
+        .is_ok()
+        .then_some(body)
+}
+
+/// A delivery request → one line per scrubbed event in the JSON form the NDJSON sinks
+/// write (what `serve` would deliver from the request). Its records decode with
+/// `[sources.firehose]`'s record format and limits; a record that does not decode, or
+/// an event that cannot be scrubbed, is withheld and reported by index.
+fn run_delivery_request(config: &Config, body: &[u8]) -> ExitCode {
+    let (format, limits) = config
+        .firehose
+        .as_ref()
+        .map(|f| (f.record_format, f.limits))
+        .unwrap_or_default();
+    let found = match decode::firehose::events_from_document(body, format, &limits) {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!("phiscrub: {err}");
+            return ExitCode::from(EXIT_RUNTIME);
+        }
+    };
+    let (policy, keys) = match build_policy_and_keys(config) {
+        Ok(parts) => parts,
+        Err(err) => {
+            eprintln!("phiscrub: keys: {err}");
+            return ExitCode::from(EXIT_RUNTIME);
+        }
+    };
+    let finder = match build_finder(config, None) {
+        Ok(finder) => finder,
+        Err(err) => {
+            eprintln!("phiscrub: detect: {err}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut scrubber = Scrubber::new(finder, policy, keys);
+    let mut withheld = 0;
+    for (index, err) in &found.failed_records {
+        withheld += 1;
+        eprintln!(
+            "phiscrub: record {index} withheld ({}): {err}",
+            err.reason()
+        );
+    }
+    let mut line = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (number, event) in found.events.iter().enumerate() {
+        match scrubber.scrub(event) {
+            Ok(scrubbed) => {
+                line.clear();
+                let event = Event {
+                    message: scrubbed.message,
+                    meta: event.meta.clone(),
+                };
+                crate::sinks::encode::ndjson(std::slice::from_ref(&event), &mut line);
+                if let Err(err) = out.write_all(&line) {
+                    eprintln!("phiscrub: writing output: {err}");
+                    return ExitCode::from(EXIT_RUNTIME);
+                }
+            }
+            Err(err) => {
+                withheld += 1;
+                eprintln!(
+                    "phiscrub: event {} withheld ({}): {err}",
+                    number + 1,
+                    err.reason()
+                );
+            }
+        }
+    }
+    if let Err(err) = out.flush() {
+        eprintln!("phiscrub: writing output: {err}");
+        return ExitCode::from(EXIT_RUNTIME);
+    }
+    if withheld == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("phiscrub: {withheld} records or events withheld");
+        ExitCode::from(EXIT_RUNTIME)
+    }
+}
+
 /// One transformation event → the transformation response, one JSON line.
 async fn firehose_document(
     handler: &TransformHandler,
     input: Vec<u8>,
     out: &mut dyn Write,
 ) -> Result<DocumentOutcome, String> {
-    let looks_like_delivery_request =
-        serde_json::from_slice::<decode::firehose::FirehoseRequest<'_>>(&input).is_ok();
-    let response = match handler.handle(bytes::Bytes::from(input)).await {
-        Ok(response) => response,
-        Err(err @ TransformError::BadEvent(_)) if looks_like_delivery_request => {
-            return Err(format!(
-                "{err} (this is an HTTP endpoint delivery request; --format firehose reads the transformation event a Lambda receives)"
-            ));
-        }
-        Err(err) => return Err(err.to_string()),
-    };
+    let response = handler
+        .handle(bytes::Bytes::from(input))
+        .await
+        .map_err(|e| e.to_string())?;
     let body = serde_json::to_vec(&response).map_err(|e| e.to_string())?;
     out.write_all(&body)
         .and_then(|()| out.write_all(b"\n"))
