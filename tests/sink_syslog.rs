@@ -1,5 +1,7 @@
 //! The `syslog` sink against a real rsyslog over TLS (RFC 5425, octet counting), started
-//! by the test on loopback with a CA and certificates generated here (rcgen).
+//! by the test on loopback with a CA and certificates generated here (rcgen); and over
+//! plain TCP (RFC 6587 octet counting, rsyslog `imtcp` without a stream driver) and UDP
+//! (RFC 5426, one message per datagram, rsyslog `imudp`).
 //!
 //! rsyslog writes each received message with the `%rawmsg%` property, i.e. the bytes of
 //! the frame after the octet count, so the test can compare them byte for byte with what
@@ -165,6 +167,100 @@ action(type="omfile" file="{out}" template="raw")
     Rsyslog { child, port, out }
 }
 
+/// Starts rsyslogd with plain `imtcp` or `imudp` (no TLS) on loopback.
+fn start_rsyslog_plain(dir: &Path, udp: bool) -> Rsyslog {
+    let port = if udp {
+        std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    } else {
+        free_port()
+    };
+    let out = dir.join("received.log");
+    let work = dir.join("rsyslog-work");
+    std::fs::create_dir_all(&work).unwrap();
+    let conf = dir.join("rsyslog.conf");
+    let input = if udp {
+        format!(
+            "module(load=\"imudp\")\ninput(type=\"imudp\" port=\"{port}\" address=\"127.0.0.1\")"
+        )
+    } else {
+        format!(
+            "module(load=\"imtcp\")\ninput(type=\"imtcp\" port=\"{port}\" address=\"127.0.0.1\")"
+        )
+    };
+    std::fs::write(
+        &conf,
+        format!(
+            r#"global(workDirectory="{work}" maxMessageSize="64k")
+{input}
+template(name="raw" type="string" string="%rawmsg%\n")
+if ($rawmsg contains "phiscrub-probe") then {{
+  action(type="omfile" file="{probe}" template="raw")
+  stop
+}}
+action(type="omfile" file="{out}" template="raw")
+"#,
+            work = work.display(),
+            probe = dir.join("probe.log").display(),
+            out = out.display(),
+        ),
+    )
+    .unwrap();
+    let child = Command::new(rsyslogd())
+        .arg("-n")
+        .arg("-f")
+        .arg(&conf)
+        .arg("-i")
+        .arg(dir.join("rsyslogd.pid"))
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(dir.join("rsyslogd.stderr")).unwrap())
+        .spawn()
+        .expect("rsyslogd failed to start");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    if udp {
+        // UDP has no handshake: probe until a probe datagram shows up in its own file
+        // (the config routes probes there and nowhere else).
+        let probe = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        while received(&dir.join("probe.log")).is_empty() {
+            assert!(
+                Instant::now() < deadline,
+                "rsyslogd did not take UDP on {port}"
+            );
+            probe
+                .send_to(b"<134>1 - - - - - - phiscrub-probe", ("127.0.0.1", port))
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    } else {
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "rsyslogd did not listen on {port}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    Rsyslog { child, port, out }
+}
+
+fn plain_config(port: u16, transport: SyslogTransport) -> SyslogSinkConfig {
+    SyslogSinkConfig {
+        host: "127.0.0.1".into(),
+        port,
+        transport,
+        tls_ca_file: None,
+        tls_client_cert: None,
+        tls_server_name: "localhost".into(),
+        facility: 16,
+        severity: 6,
+        app_name: "phiscrub".into(),
+        hostname: Some("test-host".into()),
+    }
+}
+
 fn sink_config(port: u16, pki: &Pki, client_cert: bool) -> SyslogSinkConfig {
     SyslogSinkConfig {
         host: "127.0.0.1".into(),
@@ -248,6 +344,30 @@ async fn rsyslog_over_tls_receives_every_event_exactly_as_sent() {
     let pki = write_pki(dir.path(), "main");
     let rsyslog = start_rsyslog(dir.path(), &pki, "anon");
     run_delivery(&rsyslog, sink_config(rsyslog.port, &pki, false), dir.path()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rsyslog_over_plain_tcp_receives_every_event_exactly_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let rsyslog = start_rsyslog_plain(dir.path(), false);
+    run_delivery(
+        &rsyslog,
+        plain_config(rsyslog.port, SyslogTransport::Tcp),
+        dir.path(),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rsyslog_over_udp_receives_every_event_exactly_as_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let rsyslog = start_rsyslog_plain(dir.path(), true);
+    run_delivery(
+        &rsyslog,
+        plain_config(rsyslog.port, SyslogTransport::Udp),
+        dir.path(),
+    )
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

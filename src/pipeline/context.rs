@@ -57,7 +57,9 @@ pub fn scrub_drain(
     let started = std::time::Instant::now();
     let mut quarantined = 0;
     let mut failure = None;
+    let mut bytes = 0usize;
     for event in state.events.drain(..) {
+        bytes += event.message.len();
         match state.stage.scrub(&event) {
             Ok(message) => out.push(Event {
                 message,
@@ -84,9 +86,15 @@ pub fn scrub_drain(
             }
         }
     }
-    metrics
-        .scan_duration
-        .observe(started.elapsed().as_secs_f64());
+    let elapsed = started.elapsed().as_secs_f64();
+    metrics.scan_duration.observe(elapsed);
+    if bytes > 0 {
+        #[allow(clippy::cast_precision_loss)] // a batch is far below 2^52 bytes
+        let megabytes = bytes as f64 / 1e6;
+        metrics
+            .scan_seconds_per_megabyte
+            .observe(elapsed / megabytes);
+    }
     match failure {
         Some(err) => Err(err),
         None => Ok(quarantined),

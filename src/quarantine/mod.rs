@@ -10,7 +10,7 @@ pub mod store;
 
 use crate::event::EventMeta;
 
-pub use key::{AtRestKey, KeyFile};
+pub use key::{AtRestKey, KeyFile, KmsKey};
 pub use memory::{HeldRecord, MemoryQuarantine};
 pub use store::{QuarantineEntry, QuarantineStore};
 

@@ -5,8 +5,9 @@
 //! daemon runs (no database lock to contend for).
 //!
 //! File layout: `PHQ1` magic, a little-endian u32 header length, the header (JSON, in the
-//! clear: id, time, reason, source name, key id, payload size — nothing from the payload
-//! or its log metadata), a 12-byte random nonce, then AES-256-GCM ciphertext of
+//! clear: id, time, reason, source name, key id, payload size, and with AWS KMS the
+//! wrapped data key — nothing from the payload or its log metadata), a 12-byte random
+//! nonce, then AES-256-GCM ciphertext of
 //! `u32 meta length | meta JSON | payload`, with the header as associated data so it
 //! cannot be altered without detection.
 
@@ -41,6 +42,15 @@ pub struct QuarantineEntry {
     pub key_id: String,
     /// Payload size in bytes.
     pub bytes: usize,
+}
+
+/// The stored header: what `list` shows plus the wrapped data key (base64), if any.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    #[serde(flatten)]
+    entry: QuarantineEntry,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wrapped_key: Option<String>,
 }
 
 /// The encrypted, bounded quarantine folder.
@@ -84,20 +94,24 @@ impl QuarantineStore {
         })
     }
 
-    /// Opens the store a validated config describes, with the key file
-    /// `state_dir/quarantine.key` (see [`super::key`] for why a file, for now).
+    /// Opens the store a validated config describes, with the at-rest key of the
+    /// configured key provider: the key file `state_dir/quarantine.key` for `local`, KMS
+    /// envelope encryption for `aws-kms` (see [`super::key`]).
     pub fn from_config(config: &crate::config::Config) -> Result<Self, QuarantineError> {
-        let key = super::KeyFile::open_or_create(&config.state_dir.join("quarantine.key"))?;
-        Self::open(
-            &config.quarantine.dir,
-            Arc::new(key),
-            config.quarantine.max_bytes,
-        )
+        use crate::config::validate::KeyProviderChoice;
+        let key: Arc<dyn AtRestKey> = match &config.keys.provider {
+            KeyProviderChoice::Local => Arc::new(super::KeyFile::open_or_create(
+                &config.state_dir.join("quarantine.key"),
+            )?),
+            KeyProviderChoice::AwsKms { key_id } => {
+                Arc::new(super::KmsKey::new(key_id, &config.keys.encryption_context)?)
+            }
+        };
+        Self::open(&config.quarantine.dir, key, config.quarantine.max_bytes)
     }
 
-    fn cipher(&self) -> Result<Aes256Gcm, QuarantineError> {
-        let key = self.key.key()?;
-        Ok(Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key[..])))
+    fn cipher(key: &[u8; 32]) -> Aes256Gcm {
+        Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(&key[..]))
     }
 
     fn path(&self, id: &str) -> Result<PathBuf, QuarantineError> {
@@ -123,13 +137,20 @@ impl QuarantineStore {
             self.counter.fetch_add(1, Ordering::Relaxed) % 1_000_000,
             rand::random::<u32>()
         );
-        let header = serde_json::to_vec(&QuarantineEntry {
-            id: id.clone(),
-            time_ms,
-            reason,
-            source: meta.source.clone(),
-            key_id: self.key.key_id().to_owned(),
-            bytes: payload.len(),
+        let (key, wrapped) = self.key.seal_key()?;
+        let header = serde_json::to_vec(&Header {
+            entry: QuarantineEntry {
+                id: id.clone(),
+                time_ms,
+                reason,
+                source: meta.source.clone(),
+                key_id: self.key.key_id().to_owned(),
+                bytes: payload.len(),
+            },
+            wrapped_key: wrapped.map(|w| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.encode(w)
+            }),
         })
         .map_err(|e| QuarantineError(e.to_string()))?;
         let meta_json = serde_json::to_vec(meta).map_err(|e| QuarantineError(e.to_string()))?;
@@ -142,8 +163,7 @@ impl QuarantineStore {
         );
         plain.extend_from_slice(&meta_json);
         plain.extend_from_slice(payload);
-        let sealed = self
-            .cipher()?
+        let sealed = Self::cipher(&key)
             .encrypt(
                 Nonce::from_slice(&nonce),
                 Payload {
@@ -186,10 +206,7 @@ impl QuarantineStore {
         Ok(id)
     }
 
-    fn read_file(
-        &self,
-        path: &Path,
-    ) -> Result<(QuarantineEntry, Vec<u8>, Vec<u8>), QuarantineError> {
+    fn read_file(&self, path: &Path) -> Result<(Header, Vec<u8>, Vec<u8>), QuarantineError> {
         let file = std::fs::read(path).map_err(|e| err("read", path, e))?;
         let bad = || err("parse", path, "not a quarantine record");
         if file.len() < 8 || &file[..4] != MAGIC {
@@ -201,8 +218,8 @@ impl QuarantineStore {
             return Err(bad());
         }
         let header = file[8..header_end].to_vec();
-        let entry: QuarantineEntry = serde_json::from_slice(&header).map_err(|_| bad())?;
-        Ok((entry, header, file[header_end..].to_vec()))
+        let parsed: Header = serde_json::from_slice(&header).map_err(|_| bad())?;
+        Ok((parsed, header, file[header_end..].to_vec()))
     }
 
     /// Every record, oldest first (headers only; nothing is decrypted).
@@ -211,7 +228,7 @@ impl QuarantineStore {
         for entry in std::fs::read_dir(&self.dir).map_err(|e| err("read", &self.dir, e))? {
             let path = entry.map_err(|e| err("read", &self.dir, e))?.path();
             if path.extension().is_some_and(|x| x == EXTENSION) {
-                entries.push(self.read_file(&path)?.0);
+                entries.push(self.read_file(&path)?.0.entry);
             }
         }
         entries.sort_by(|a, b| a.id.cmp(&b.id));
@@ -221,10 +238,23 @@ impl QuarantineStore {
     /// Decrypts one record: its payload and metadata.
     pub fn read(&self, id: &str) -> Result<(QuarantineEntry, EventMeta, Vec<u8>), QuarantineError> {
         let path = self.path(id)?;
-        let (entry, header, rest) = self.read_file(&path)?;
+        let (parsed, header, rest) = self.read_file(&path)?;
+        let entry = parsed.entry;
+        let wrapped = match parsed.wrapped_key {
+            Some(b64) => {
+                use base64::Engine as _;
+                Some(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b64)
+                        .map_err(|_| err("parse", &path, "wrapped key is not base64"))?,
+                )
+            }
+            None => None,
+        };
+        let key = self.key.open_key(wrapped.as_deref())?;
         let (nonce, sealed) = rest.split_at(12);
         let plain = zeroize::Zeroizing::new(
-            self.cipher()?
+            Self::cipher(&key)
                 .decrypt(
                     Nonce::from_slice(nonce),
                     Payload {

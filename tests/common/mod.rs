@@ -28,6 +28,8 @@ pub struct Daemon {
     pub state_dir: tempfile::TempDir,
     /// Stderr lines (our JSON logs) after the start-up line.
     pub logs: mpsc::Receiver<String>,
+    /// The environment it was started with (reused by `restart`).
+    env: Vec<(String, String)>,
 }
 
 /// The base config every test layers its own over: port 0 everywhere, a temp state dir.
@@ -61,49 +63,41 @@ impl Daemon {
             format!("{}\n{extra}", base_config(state_dir.path())),
         )
         .unwrap();
-        let mut command = Command::new(phiscrub_bin());
-        command
-            .args(["serve", "--config"])
-            .arg(&config_path)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in env {
-            command.env(k, v);
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let (child, admin, ingest, logs) = spawn(&config_path, &env);
+        Daemon {
+            child,
+            admin,
+            ingest,
+            state_dir,
+            logs,
+            env,
         }
-        let mut child = command.spawn().unwrap();
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let line = rx
-                .recv_timeout(remaining)
-                .unwrap_or_else(|_| panic!("daemon did not report its addresses in time"));
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
-                continue;
-            };
-            if value["message"] == "phiscrub serving" {
-                let admin = value["admin_addr"].as_str().unwrap().parse().unwrap();
-                let ingest = value["ingest_addr"].as_str().unwrap().parse().unwrap();
-                return Daemon {
-                    child,
-                    admin,
-                    ingest,
-                    state_dir,
-                    logs: rx,
-                };
-            }
-        }
+    }
+
+    /// Starts a new process on the same config and state_dir (queues, quarantine, keys)
+    /// once the previous one has exited (e.g. after [`Daemon::kill9`]). Ports are new.
+    pub fn restart(&mut self) {
+        assert!(
+            self.child.try_wait().unwrap().is_some(),
+            "restart needs the previous process to have exited"
+        );
+        let config_path = self.state_dir.path().join("test-config.toml");
+        let (child, admin, ingest, logs) = spawn(&config_path, &self.env);
+        self.child = child;
+        self.admin = admin;
+        self.ingest = ingest;
+        self.logs = logs;
+    }
+
+    /// SIGKILLs the process (no drain, no flush) and reaps it.
+    pub fn kill9(&mut self) -> ExitStatus {
+        self.signal("KILL");
+        self.wait_exit(Duration::from_secs(10))
+            .expect("a SIGKILLed process exits")
     }
 
     pub fn admin_url(&self, path: &str) -> String {
@@ -146,6 +140,50 @@ impl Drop for Daemon {
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
             let _ = self.child.wait();
+        }
+    }
+}
+
+/// Spawns `phiscrub serve --config <path>` and waits for its "phiscrub serving" line.
+fn spawn(
+    config_path: &Path,
+    env: &[(String, String)],
+) -> (Child, SocketAddr, SocketAddr, mpsc::Receiver<String>) {
+    let mut command = Command::new(phiscrub_bin());
+    command
+        .args(["serve", "--config"])
+        .arg(config_path)
+        .env("RUST_LOG", "info")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let mut child = command.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let line = rx
+            .recv_timeout(remaining)
+            .unwrap_or_else(|_| panic!("daemon did not report its addresses in time"));
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(&line) else {
+            continue;
+        };
+        if value["message"] == "phiscrub serving" {
+            let admin = value["admin_addr"].as_str().unwrap().parse().unwrap();
+            let ingest = value["ingest_addr"].as_str().unwrap().parse().unwrap();
+            return (child, admin, ingest, rx);
         }
     }
 }
