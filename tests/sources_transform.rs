@@ -408,3 +408,51 @@ async fn lambda_invalid_config_is_reported_as_an_init_error() {
             .contains("detect.engine")
     );
 }
+
+/// Starts `program` with `args` against a fake Runtime API holding one invocation of the
+/// shared fixture and checks that it is answered: the process ran the Lambda runtime.
+async fn assert_runs_the_lambda_runtime(program: &std::path::Path, args: &[&str]) {
+    let (api, log) = runtime_api(vec![("req-boot".into(), FIXTURE.to_vec())]).await;
+    let state = tempfile::tempdir().unwrap();
+    let mut child = Command::new(program)
+        .args(args)
+        .env("AWS_LAMBDA_RUNTIME_API", &api)
+        .env("PHISCRUB__STATE_DIR", state.path())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while log.lock().unwrap().responses.is_empty() {
+        assert!(Instant::now() < deadline, "the invocation was not answered");
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!(
+                "{} exited with {status} instead of serving",
+                program.display()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let log = log.lock().unwrap();
+    assert!(log.errors.is_empty(), "no init or invocation error");
+    assert_eq!(log.responses.len(), 1);
+    assert_eq!(log.responses[0].0, "req-boot");
+    assert_fixture_answer(&serde_json::from_slice(&log.responses[0].1).unwrap());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lambda_binary_named_bootstrap_without_arguments_runs_the_runtime() {
+    // The deployment zip names the binary `bootstrap` and Lambda runs it with no arguments.
+    let dir = tempfile::tempdir().unwrap();
+    let bootstrap = dir.path().join("bootstrap");
+    std::os::unix::fs::symlink(phiscrub_bin(), &bootstrap).unwrap();
+    assert_runs_the_lambda_runtime(&bootstrap, &[]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lambda_binary_without_arguments_under_the_runtime_api_runs_the_runtime() {
+    assert_runs_the_lambda_runtime(std::path::Path::new(phiscrub_bin()), &[]).await;
+}

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use super::{ConfigArg, EXIT_RUNTIME, EXIT_USAGE};
+use crate::config::Config;
 use crate::config::validate::TransformSourceConfig;
 use crate::pipeline::WorkerPool;
 use crate::sources::lambda::{RUNTIME_API_ENV, RuntimeApi, run as run_loop};
@@ -41,34 +42,18 @@ pub fn run(args: &ConfigArg) -> ExitCode {
             }
         };
         logging::init(&config.log.level, config.log.json);
-        let built = match crate::app::build_scrub_setup(&config, None).await {
-            Ok(setup) => Metrics::new(setup.detector.engine_name())
-                .map_err(|e| e.to_string())
-                .and_then(|metrics| {
-                    let pool = WorkerPool::start(
-                        WorkerPool::default_workers(),
-                        WorkerPool::default_workers() * 4,
-                        std::time::Duration::from_secs(30),
-                        crate::pipeline::scrubber::policy_scrubber_factory(setup),
-                    )
-                    .map_err(|e| e.to_string())?;
-                    Ok((metrics, pool))
-                }),
-            Err(err) => Err(err.to_string()),
-        };
-        let (metrics, pool) = match built {
-            Ok(built) => built,
+        let transform = config
+            .transform
+            .clone()
+            .unwrap_or_else(TransformSourceConfig::default);
+        let handler = match build_handler(&config, &transform).await {
+            Ok(handler) => handler,
             Err(message) => {
                 tracing::error!(error = %message, "lambda runtime could not start");
                 let _ = api.init_error(&message).await;
                 return ExitCode::from(EXIT_RUNTIME);
             }
         };
-        let transform = config
-            .transform
-            .clone()
-            .unwrap_or_else(TransformSourceConfig::default);
-        let handler = TransformHandler::new(&transform, Arc::new(pool), metrics);
         tracing::info!(runtime_api = %host_port, "phiscrub lambda runtime started");
         match run_loop(&api, &handler, None).await {
             Ok(()) => ExitCode::SUCCESS,
@@ -79,4 +64,26 @@ pub fn run(args: &ConfigArg) -> ExitCode {
             }
         }
     })
+}
+
+/// Builds the transformation handler for `config` with `transform`'s settings: the scrub
+/// setup, a worker pool and metrics. `phiscrub lambda` and `phiscrub scrub --format
+/// cloudwatch|firehose` both transform through it, so the command line answers exactly
+/// as the deployed Lambda does.
+pub(super) async fn build_handler(
+    config: &Config,
+    transform: &TransformSourceConfig,
+) -> Result<TransformHandler, String> {
+    let setup = crate::app::build_scrub_setup(config, None)
+        .await
+        .map_err(|e| e.to_string())?;
+    let metrics = Metrics::new(setup.detector.engine_name()).map_err(|e| e.to_string())?;
+    let pool = WorkerPool::start(
+        WorkerPool::default_workers(),
+        WorkerPool::default_workers() * 4,
+        std::time::Duration::from_secs(30),
+        crate::pipeline::scrubber::policy_scrubber_factory(setup),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(TransformHandler::new(transform, Arc::new(pool), metrics))
 }

@@ -10,7 +10,8 @@ mod rules;
 mod scan;
 pub mod scrub;
 
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -73,9 +74,38 @@ pub enum Command {
     Quarantine(quarantine::QuarantineArgs),
 }
 
+/// The file name the Lambda `provided.al2023` runtime executes.
+const LAMBDA_BOOTSTRAP: &str = "bootstrap";
+
+/// The arguments with `lambda` filled in where the process is evidently the Lambda
+/// runtime: started as `bootstrap` (how the deployment zip names the binary) with no
+/// subcommand, or started with no arguments at all while `AWS_LAMBDA_RUNTIME_API` is set.
+/// Lambda runs `bootstrap` without arguments, so without this the function would print
+/// the help and fail its init.
+pub fn with_implied_command(mut args: Vec<OsString>, runtime_api_set: bool) -> Vec<OsString> {
+    let as_bootstrap = args
+        .first()
+        .and_then(|argv0| Path::new(argv0).file_name())
+        .is_some_and(|name| name == LAMBDA_BOOTSTRAP);
+    let first = args.get(1).and_then(|a| a.to_str());
+    let no_subcommand = match first {
+        None => true,
+        Some("-h" | "--help" | "-V" | "--version") => false,
+        Some(option) => option.starts_with('-'),
+    };
+    if (as_bootstrap && no_subcommand) || (args.len() == 1 && runtime_api_set) {
+        args.insert(1, OsString::from("lambda"));
+    }
+    args
+}
+
 /// Parses the process arguments, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args = with_implied_command(
+        std::env::args_os().collect(),
+        std::env::var_os(crate::sources::lambda::RUNTIME_API_ENV).is_some(),
+    );
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
@@ -138,5 +168,56 @@ fn serve(args: &ConfigArg) -> ExitCode {
             eprintln!("phiscrub: {err}");
             ExitCode::from(EXIT_RUNTIME)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn implied(args: &[&str], runtime_api_set: bool) -> Vec<String> {
+        with_implied_command(args.iter().map(OsString::from).collect(), runtime_api_set)
+            .into_iter()
+            .map(|a| a.into_string().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn bootstrap_without_a_subcommand_runs_lambda() {
+        assert_eq!(
+            implied(&["/var/task/bootstrap"], false),
+            ["/var/task/bootstrap", "lambda"]
+        );
+        assert_eq!(
+            implied(&["bootstrap", "--config", "c.toml"], false),
+            ["bootstrap", "lambda", "--config", "c.toml"]
+        );
+    }
+
+    #[test]
+    fn bootstrap_with_a_subcommand_or_help_is_left_alone() {
+        assert_eq!(
+            implied(&["bootstrap", "check-config"], true),
+            ["bootstrap", "check-config"]
+        );
+        assert_eq!(
+            implied(&["bootstrap", "--help"], false),
+            ["bootstrap", "--help"]
+        );
+        assert_eq!(implied(&["bootstrap", "-V"], false), ["bootstrap", "-V"]);
+    }
+
+    #[test]
+    fn no_arguments_under_the_runtime_api_runs_lambda() {
+        assert_eq!(implied(&["phiscrub"], true), ["phiscrub", "lambda"]);
+        assert_eq!(implied(&["phiscrub"], false), ["phiscrub"]);
+        assert_eq!(
+            implied(&["phiscrub", "--config", "c"], true),
+            ["phiscrub", "--config", "c"]
+        );
+        assert_eq!(
+            implied(&["/usr/bin/phiscrub-bootstrap"], false),
+            ["/usr/bin/phiscrub-bootstrap"]
+        );
     }
 }

@@ -1,12 +1,19 @@
 //! `phiscrub scrub`: standard input to standard output with the same policy as `serve`.
 //!
-//! Input formats plug in through [`EventReader`]: each turns bytes from stdin into
-//! events and says how their messages are read (`text`, `ndjson`, `auto`). The ingest
-//! formats (`cloudwatch`, `firehose`) add a reader each. A record that cannot be scrubbed
-//! is never written: it is reported on stderr by line number and reason (no content) and
-//! the command exits 1.
+//! Line formats plug in through [`EventReader`]: each turns bytes from stdin into events
+//! and says how their messages are read (`text`, `ndjson`, `auto`). A record that cannot
+//! be scrubbed is never written: it is reported on stderr by line number and reason (no
+//! content) and the command exits 1.
+//!
+//! The ingest formats (`cloudwatch`, `firehose`) read one whole document and go through
+//! the Firehose transformation handler ([`crate::sources::transform::TransformHandler`]),
+//! the one `POST /firehose/transform` and `phiscrub lambda` use, so what the command
+//! prints is byte for byte what the deployed transformation would answer. A subscription
+//! payload is handed to it as a one-record transformation event. A Firehose HTTP endpoint
+//! delivery request has no transformation answer: its records are decoded as the
+//! endpoint decodes them and its scrubbed events written as the NDJSON sinks write them.
 
-use std::io::{BufRead, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -15,10 +22,14 @@ use clap::{Args, ValueEnum};
 use super::{ConfigArg, EXIT_RUNTIME, EXIT_USAGE, load_config};
 use crate::actions::Policy;
 use crate::config::Config;
+use crate::config::validate::{TransformOutput, TransformSourceConfig};
+use crate::decode;
+use crate::decode::firehose::{RecordFormat, TransformResult};
 use crate::detect::EngineChoice;
 use crate::event::{Event, EventMeta};
 use crate::keys::{KeyService, KeyUses};
 use crate::scrub::{FindPhi, MessageKind, Scrubber};
+use crate::sources::transform::TransformHandler;
 
 /// Arguments of `phiscrub scrub`.
 #[derive(Debug, Clone, Args)]
@@ -27,14 +38,63 @@ pub struct ScrubArgs {
     #[command(flatten)]
     pub config: ConfigArg,
     /// How stdin is framed and read.
-    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
-    pub format: InputFormat,
+    #[arg(long, value_enum, default_value_t = ScrubFormat::Auto)]
+    pub format: ScrubFormat,
+    /// With --format cloudwatch: how the scrubbed subscription message is written
+    /// [default: auto].
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub output: Option<CloudwatchOutput>,
     /// Detection engine (overrides detect.engine): auto, hyperscan or portable.
     #[arg(long, value_name = "ENGINE")]
     pub engine: Option<EngineChoice>,
 }
 
-/// Input formats of `phiscrub scrub`.
+/// The `--format` values of `phiscrub scrub`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScrubFormat {
+    /// One event per line; JSON where a line is a JSON document, else text.
+    Auto,
+    /// One text event per line.
+    Text,
+    /// One JSON document per line; other lines are errors.
+    Ndjson,
+    /// All of stdin is ONE CloudWatch Logs subscription payload (gzip, JSON, base64 or
+    /// the Lambda `{"awslogs":{"data":…}}` envelope); writes the subscription message
+    /// with every log event scrubbed (see --output).
+    Cloudwatch,
+    /// All of stdin is ONE Firehose document. A transformation event ({invocationId,
+    /// records:[{recordId, data}]}) gets the transformation response exactly as
+    /// `phiscrub lambda` and POST /firehose/transform answer it; an HTTP endpoint delivery
+    /// request ({requestId, records:[{data}]}, plain or gzip) gets one JSON line per
+    /// scrubbed event, as the NDJSON sinks write them.
+    Firehose,
+}
+
+impl ScrubFormat {
+    /// The line framing of a line format; `None` for the document formats.
+    pub fn lines(self) -> Option<InputFormat> {
+        match self {
+            Self::Auto => Some(InputFormat::Auto),
+            Self::Text => Some(InputFormat::Text),
+            Self::Ndjson => Some(InputFormat::Ndjson),
+            Self::Cloudwatch | Self::Firehose => None,
+        }
+    }
+}
+
+/// How `--format cloudwatch` writes the scrubbed subscription message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CloudwatchOutput {
+    /// Gzip when the input was raw gzip bytes (exactly the bytes the transformation puts
+    /// in a record), else JSON.
+    Auto,
+    /// Subscription JSON followed by a newline, whatever the input was.
+    Json,
+    /// Gzip of the subscription JSON, whatever the input was.
+    Gzip,
+}
+
+/// The line framings of `phiscrub scrub` (`auto`, `text`, `ndjson`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
     /// One event per line; JSON where a line is a JSON document, else text.
@@ -198,18 +258,40 @@ pub fn build_finder(
 
 /// Runs the command.
 pub fn run(args: &ScrubArgs) -> ExitCode {
+    if args.output.is_some() && args.format != ScrubFormat::Cloudwatch {
+        eprintln!("phiscrub: --output applies to --format cloudwatch only");
+        return ExitCode::from(EXIT_USAGE);
+    }
     let Some(config) = load_config(&args.config) else {
         return ExitCode::from(EXIT_USAGE);
     };
     crate::telemetry::logging::init(&config.log.level, config.log.json);
-    let (policy, keys) = match build_policy_and_keys(&config) {
+    match args.format.lines() {
+        Some(format) => run_lines(args, &config, format),
+        None => {
+            let mut config = config;
+            if let Some(engine) = args.engine {
+                config.detect.engine = engine;
+                config.engine = engine;
+            }
+            run_document(
+                &config,
+                args.format,
+                args.output.unwrap_or(CloudwatchOutput::Auto),
+            )
+        }
+    }
+}
+
+fn run_lines(args: &ScrubArgs, config: &Config, format: InputFormat) -> ExitCode {
+    let (policy, keys) = match build_policy_and_keys(config) {
         Ok(parts) => parts,
         Err(err) => {
             eprintln!("phiscrub: keys: {err}");
             return ExitCode::from(EXIT_RUNTIME);
         }
     };
-    let finder = match build_finder(&config, args.engine) {
+    let finder = match build_finder(config, args.engine) {
         Ok(finder) => finder,
         Err(err) => {
             eprintln!("phiscrub: detect: {err}");
@@ -217,7 +299,7 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
         }
     };
     let mut scrubber = Scrubber::new(finder, policy, keys);
-    let mut reader = args.format.reader();
+    let mut reader = format.reader();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
     let mut output = std::io::BufWriter::new(stdout.lock());
@@ -242,4 +324,296 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
             ExitCode::from(EXIT_RUNTIME)
         }
     }
+}
+
+/// The record id a subscription payload gets when it is handed to the transformation.
+const PAYLOAD_RECORD_ID: &str = "stdin";
+
+/// What a document run printed, and whether everything in it was scrubbed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DocumentOutcome {
+    /// Everything written is scrubbed and nothing was withheld.
+    Complete,
+    /// Something could not be scrubbed (it was withheld, never written in the clear).
+    Failed,
+}
+
+/// `--format cloudwatch|firehose`: reads all of stdin (at most `server.max_body_bytes`)
+/// and runs it through the transformation handler.
+fn run_document(config: &Config, format: ScrubFormat, output: CloudwatchOutput) -> ExitCode {
+    let cap = config.server.max_body_bytes;
+    let mut input = Vec::new();
+    let read = std::io::stdin()
+        .lock()
+        .take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut input);
+    if let Err(err) = read {
+        eprintln!("phiscrub: reading input: {err}");
+        return ExitCode::from(EXIT_RUNTIME);
+    }
+    if input.len() > cap {
+        eprintln!("phiscrub: input exceeds server.max_body_bytes ({cap} bytes)");
+        return ExitCode::from(EXIT_RUNTIME);
+    }
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("phiscrub: cannot start the async runtime: {err}");
+            return ExitCode::from(EXIT_RUNTIME);
+        }
+    };
+    if format == ScrubFormat::Firehose {
+        let limits = config
+            .firehose
+            .as_ref()
+            .map(|f| f.limits)
+            .unwrap_or_default();
+        if let Some(body) = delivery_request_body(&input, &limits) {
+            return run_delivery_request(config, &body);
+        }
+    }
+    let mut transform = config.transform.clone().unwrap_or_default();
+    if format == ScrubFormat::Cloudwatch {
+        // The format promises a subscription message back; the response-size limit is
+        // Lambda's, not ours; and a direct payload is not bound by Firehose's record size.
+        transform.output = TransformOutput::Cloudwatch;
+        transform.record_format = RecordFormat::Cloudwatch;
+        transform.max_response_bytes = usize::MAX / 2;
+        transform.limits.max_record_bytes = transform
+            .limits
+            .max_record_bytes
+            .max(transform.limits.max_decompressed_record_bytes);
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let outcome = runtime.block_on(async {
+        let handler = super::lambda::build_handler(config, &transform)
+            .await
+            .map_err(|e| format!("scrubber: {e}"))?;
+        match format {
+            ScrubFormat::Cloudwatch => {
+                cloudwatch_document(&handler, &input, &transform, output, &mut out).await
+            }
+            _ => firehose_document(&handler, input, &mut out).await,
+        }
+    });
+    let flushed = out.flush();
+    match (outcome, flushed) {
+        (Ok(DocumentOutcome::Complete), Ok(())) => ExitCode::SUCCESS,
+        (Ok(DocumentOutcome::Failed), Ok(())) => ExitCode::from(EXIT_RUNTIME),
+        (Err(message), _) => {
+            eprintln!("phiscrub: {message}");
+            ExitCode::from(EXIT_RUNTIME)
+        }
+        (_, Err(err)) => {
+            eprintln!("phiscrub: writing output: {err}");
+            ExitCode::from(EXIT_RUNTIME)
+        }
+    }
+}
+
+/// One subscription payload → the scrubbed subscription message.
+async fn cloudwatch_document(
+    handler: &TransformHandler,
+    input: &[u8],
+    transform: &TransformSourceConfig,
+    output: CloudwatchOutput,
+    out: &mut dyn Write,
+) -> Result<DocumentOutcome, String> {
+    let record = decode::cloudwatch::payload_record(input, transform.limits.max_record_bytes)
+        .map_err(|e| format!("not a CloudWatch Logs subscription payload: {e}"))?;
+    let input_gzip = decode::gzip::is_gzip(&record);
+    let event = serde_json::json!({
+        "invocationId": "phiscrub-scrub",
+        "records": [{"recordId": PAYLOAD_RECORD_ID, "data": decode::base64::encode(&record)}],
+    });
+    let event = serde_json::to_vec(&event).map_err(|e| e.to_string())?;
+    let response = handler
+        .handle(bytes::Bytes::from(event))
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(answer) = response.records.into_iter().next() else {
+        return Err("the transformation answered no record".to_owned());
+    };
+    match (answer.result, answer.data) {
+        (TransformResult::Ok, Some(data)) => {
+            let mut scrubbed = Vec::new();
+            decode::base64::decode_into(data.as_bytes(), usize::MAX / 2, &mut scrubbed)
+                .map_err(|e| format!("re-reading the scrubbed message: {e}"))?;
+            let gzip = match output {
+                CloudwatchOutput::Auto => input_gzip,
+                CloudwatchOutput::Json => false,
+                CloudwatchOutput::Gzip => true,
+            };
+            write_message(&scrubbed, gzip, out).map_err(|e| format!("writing output: {e}"))?;
+            Ok(DocumentOutcome::Complete)
+        }
+        (TransformResult::Dropped, _) => {
+            eprintln!("phiscrub: the payload holds only control messages; nothing to write");
+            Ok(DocumentOutcome::Complete)
+        }
+        (TransformResult::Ok | TransformResult::ProcessingFailed, _) => {
+            eprintln!(
+                "phiscrub: the payload could not be decoded or scrubbed (the log above says why); nothing written"
+            );
+            Ok(DocumentOutcome::Failed)
+        }
+    }
+}
+
+/// Writes the handler's message (gzip exactly when the input was) as `gzip` asks: JSON
+/// gets a trailing newline for the terminal, gzip is written as is.
+fn write_message(message: &[u8], gzip: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    match (gzip, decode::gzip::is_gzip(message)) {
+        (true, true) => out.write_all(message),
+        (true, false) => {
+            let mut encoder = flate2::write::GzEncoder::new(out, flate2::Compression::new(6));
+            encoder.write_all(message)?;
+            encoder.finish().map(drop)
+        }
+        (false, true) => {
+            let mut json = Vec::new();
+            flate2::read::MultiGzDecoder::new(message).read_to_end(&mut json)?;
+            out.write_all(&json)?;
+            out.write_all(b"\n")
+        }
+        (false, false) => {
+            out.write_all(message)?;
+            out.write_all(b"\n")
+        }
+    }
+}
+
+/// The (gunzipped) body when `input` is a Firehose HTTP endpoint delivery request
+/// (`{requestId, records:[{data}]}`, plain or gzip), else `None`.
+fn delivery_request_body<'a>(
+    input: &'a [u8],
+    limits: &decode::DecodeLimits,
+) -> Option<std::borrow::Cow<'a, [u8]>> {
+    let body = if decode::gzip::is_gzip(input) {
+        let cap = limits.max_decompressed_request_bytes;
+        let mut body = Vec::new();
+        decode::gzip::gunzip_into(input, cap, "decompressed request", cap, &mut body).ok()?;
+        std::borrow::Cow::Owned(body)
+    } else {
+        std::borrow::Cow::Borrowed(input)
+    };
+    serde_json::from_slice::<decode::firehose::FirehoseRequest<'_>>(&body)
+        .is_ok()
+        .then_some(body)
+}
+
+/// A delivery request → one line per scrubbed event in the JSON form the NDJSON sinks
+/// write (what `serve` would deliver from the request). Its records decode with
+/// `[sources.firehose]`'s record format and limits; a record that does not decode, or
+/// an event that cannot be scrubbed, is withheld and reported by index.
+fn run_delivery_request(config: &Config, body: &[u8]) -> ExitCode {
+    let (format, limits) = config
+        .firehose
+        .as_ref()
+        .map(|f| (f.record_format, f.limits))
+        .unwrap_or_default();
+    let found = match decode::firehose::events_from_document(body, format, &limits) {
+        Ok(found) => found,
+        Err(err) => {
+            eprintln!("phiscrub: {err}");
+            return ExitCode::from(EXIT_RUNTIME);
+        }
+    };
+    let (policy, keys) = match build_policy_and_keys(config) {
+        Ok(parts) => parts,
+        Err(err) => {
+            eprintln!("phiscrub: keys: {err}");
+            return ExitCode::from(EXIT_RUNTIME);
+        }
+    };
+    let finder = match build_finder(config, None) {
+        Ok(finder) => finder,
+        Err(err) => {
+            eprintln!("phiscrub: detect: {err}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let mut scrubber = Scrubber::new(finder, policy, keys);
+    let mut withheld = 0;
+    for (index, err) in &found.failed_records {
+        withheld += 1;
+        eprintln!(
+            "phiscrub: record {index} withheld ({}): {err}",
+            err.reason()
+        );
+    }
+    let mut line = Vec::new();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for (number, event) in found.events.iter().enumerate() {
+        match scrubber.scrub(event) {
+            Ok(scrubbed) => {
+                line.clear();
+                let event = Event {
+                    message: scrubbed.message,
+                    meta: event.meta.clone(),
+                };
+                crate::sinks::encode::ndjson(std::slice::from_ref(&event), &mut line);
+                if let Err(err) = out.write_all(&line) {
+                    eprintln!("phiscrub: writing output: {err}");
+                    return ExitCode::from(EXIT_RUNTIME);
+                }
+            }
+            Err(err) => {
+                withheld += 1;
+                eprintln!(
+                    "phiscrub: event {} withheld ({}): {err}",
+                    number + 1,
+                    err.reason()
+                );
+            }
+        }
+    }
+    if let Err(err) = out.flush() {
+        eprintln!("phiscrub: writing output: {err}");
+        return ExitCode::from(EXIT_RUNTIME);
+    }
+    if withheld == 0 {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("phiscrub: {withheld} records or events withheld");
+        ExitCode::from(EXIT_RUNTIME)
+    }
+}
+
+/// One transformation event → the transformation response, one JSON line.
+async fn firehose_document(
+    handler: &TransformHandler,
+    input: Vec<u8>,
+    out: &mut dyn Write,
+) -> Result<DocumentOutcome, String> {
+    let response = handler
+        .handle(bytes::Bytes::from(input))
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = serde_json::to_vec(&response).map_err(|e| e.to_string())?;
+    out.write_all(&body)
+        .and_then(|()| out.write_all(b"\n"))
+        .map_err(|e| format!("writing output: {e}"))?;
+    let failed: Vec<&str> = response
+        .records
+        .iter()
+        .filter(|r| r.result == TransformResult::ProcessingFailed)
+        .map(|r| r.record_id.as_str())
+        .collect();
+    if failed.is_empty() {
+        return Ok(DocumentOutcome::Complete);
+    }
+    // Record ids are Firehose's, not payload: naming them lets the user find the record.
+    eprintln!(
+        "phiscrub: {} of {} records ProcessingFailed (withheld): {}",
+        failed.len(),
+        response.records.len(),
+        failed.join(", ")
+    );
+    Ok(DocumentOutcome::Failed)
 }

@@ -146,7 +146,8 @@ pub struct RawFirehoseSource {
     /// `auto`, `cloudwatch` (subscription messages only) or `lines` (message extraction on).
     #[serde(default = "default_record_format")]
     pub record_format: String,
-    /// Most records per request (Firehose sends at most 10,000).
+    /// Most records per request; at least 10,000 (Firehose sends up to 10,000 and treats
+    /// the 413 for more as a permanent failure).
     #[serde(default = "default_max_records")]
     pub max_records: usize,
     /// Largest record after base64 (Firehose: 1,024,000).
@@ -170,12 +171,20 @@ pub struct RawFirehoseSource {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawTransformSource {
+    /// Serve the HTTP variant (`false` drops the route; `phiscrub lambda` still uses the
+    /// section's settings).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
     /// Route of the HTTP variant.
     #[serde(default = "default_transform_path")]
     pub path: String,
-    /// Optional bearer token required on the HTTP variant.
+    /// Bearer token required on the HTTP variant; required when `server.listen` is not
+    /// loopback unless `allow_unauthenticated`.
     #[serde(default)]
     pub bearer_token: Option<SecretRef>,
+    /// Accept requests without a token on a non-loopback listener. Must be set explicitly.
+    #[serde(default)]
+    pub allow_unauthenticated: bool,
     /// `cloudwatch` (re-gzipped subscription message; text lines become NDJSON) or `ndjson`.
     #[serde(default = "default_transform_output")]
     pub output: String,
@@ -200,12 +209,19 @@ pub struct RawTransformSource {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHttpLogsSource {
+    /// Serve the route (`false` turns the embedded default's source off).
+    #[serde(default = "default_true")]
+    pub enabled: bool,
     /// Route.
     #[serde(default = "default_http_logs_path")]
     pub path: String,
-    /// Optional bearer token (`Authorization: Bearer …`).
+    /// Bearer token (`Authorization: Bearer …`); required when `server.listen` is not
+    /// loopback unless `allow_unauthenticated`.
     #[serde(default)]
     pub bearer_token: Option<SecretRef>,
+    /// Accept requests without a token on a non-loopback listener. Must be set explicitly.
+    #[serde(default)]
+    pub allow_unauthenticated: bool,
     /// Most events per request.
     #[serde(default = "default_max_records")]
     pub max_events: usize,

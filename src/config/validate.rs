@@ -129,6 +129,9 @@ pub enum TransformOutput {
 /// Validated `[sources.transform]`.
 #[derive(Debug, Clone)]
 pub struct TransformSourceConfig {
+    /// Whether `serve` mounts the HTTP variant (`enabled`); `phiscrub lambda` uses the
+    /// other settings either way.
+    pub serve_http: bool,
     /// Route of the HTTP variant.
     pub path: String,
     /// Bearer token for the HTTP variant.
@@ -148,6 +151,7 @@ impl Default for TransformSourceConfig {
     fn default() -> Self {
         let limits = DecodeLimits::default();
         Self {
+            serve_http: true,
             path: "/firehose/transform".to_owned(),
             bearer_token: None,
             output: TransformOutput::Cloudwatch,
@@ -654,7 +658,8 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
         }
     };
 
-    let (firehose, transform, http_logs, stdin) = validate_sources(&raw.sources, &mut p);
+    let (firehose, transform, http_logs, stdin) =
+        validate_sources(&raw.sources, server_listen, &mut p);
 
     let detect = match DetectConfig::validate(&DetectFields {
         engine: &raw.detect.engine,
@@ -1294,13 +1299,37 @@ type ValidatedSources = (
     Option<StdinSourceConfig>,
 );
 
-/// Checks `[sources.*]`.
-fn validate_sources(raw: &RawSources, p: &mut Problems) -> ValidatedSources {
+/// Most records Firehose puts in one HTTP endpoint request (PROTOCOLS.md §2.1).
+const FIREHOSE_MAX_RECORDS: usize = 10_000;
+
+/// Checks `[sources.*]`. `listen` is the ingest address, when valid: off loopback, the
+/// HTTP sources need a credential unless they say `allow_unauthenticated = true`.
+fn validate_sources(
+    raw: &RawSources,
+    listen: Option<SocketAddr>,
+    p: &mut Problems,
+) -> ValidatedSources {
     fn positive(p: &mut Problems, key: &str, value: usize) {
         if value == 0 {
             p.add(key, "must be greater than 0");
         }
     }
+    // Like the Firehose access key: anyone who can reach a non-loopback listener could
+    // inject events into the SIEM or use the route as a scrub oracle, so an open route
+    // must be asked for explicitly.
+    let exposed = listen.filter(|addr| !addr.ip().is_loopback());
+    let require_token = |p: &mut Problems, section: &str, token: bool, allow: bool| {
+        if let (Some(addr), false, false) = (exposed, token, allow) {
+            p.add(
+                format!("sources.{section}.bearer_token"),
+                format!(
+                    "required because server.listen ({addr}) is not a loopback address; \
+                     set a token, allow_unauthenticated = true to accept anyone who can \
+                     reach it, or enabled = false"
+                ),
+            );
+        }
+    };
     let mut paths: Vec<(String, String)> = Vec::new();
     let mut route = |p: &mut Problems, key: &str, path: &str| {
         if !path.starts_with('/') || path.contains(['{', '}', '*', '?', '#']) {
@@ -1327,7 +1356,17 @@ fn validate_sources(raw: &RawSources, p: &mut Problems) -> ValidatedSources {
         let record_format = p
             .parsed::<RecordFormat, _>("sources.firehose.record_format", &fh.record_format)
             .unwrap_or_default();
-        positive(p, "sources.firehose.max_records", fh.max_records);
+        if fh.max_records < FIREHOSE_MAX_RECORDS {
+            // A request over the limit is answered 413, which Firehose treats as a
+            // permanent failure: the batch is dropped, not even sent to its error bucket.
+            p.add(
+                "sources.firehose.max_records",
+                format!(
+                    "must be at least {FIREHOSE_MAX_RECORDS}: Firehose sends up to \
+                     {FIREHOSE_MAX_RECORDS} records per request and drops a batch answered 413"
+                ),
+            );
+        }
         positive(p, "sources.firehose.max_record_bytes", fh.max_record_bytes);
         positive(
             p,
@@ -1361,7 +1400,15 @@ fn validate_sources(raw: &RawSources, p: &mut Problems) -> ValidatedSources {
         }
     });
     let transform = raw.transform.as_ref().map(|t| {
-        route(p, "sources.transform.path", &t.path);
+        if t.enabled {
+            route(p, "sources.transform.path", &t.path);
+            require_token(
+                p,
+                "transform",
+                t.bearer_token.is_some(),
+                t.allow_unauthenticated,
+            );
+        }
         if let Some(token) = &t.bearer_token {
             p.secret("sources.transform.bearer_token", token);
         }
@@ -1393,6 +1440,7 @@ fn validate_sources(raw: &RawSources, p: &mut Problems) -> ValidatedSources {
             );
         }
         TransformSourceConfig {
+            serve_http: t.enabled,
             path: t.path.clone(),
             bearer_token: t.bearer_token.clone(),
             output,
@@ -1406,8 +1454,14 @@ fn validate_sources(raw: &RawSources, p: &mut Problems) -> ValidatedSources {
             },
         }
     });
-    let http_logs = raw.http_logs.as_ref().map(|h| {
+    let http_logs = raw.http_logs.as_ref().filter(|h| h.enabled).map(|h| {
         route(p, "sources.http_logs.path", &h.path);
+        require_token(
+            p,
+            "http_logs",
+            h.bearer_token.is_some(),
+            h.allow_unauthenticated,
+        );
         if let Some(token) = &h.bearer_token {
             p.secret("sources.http_logs.bearer_token", token);
         }
@@ -1691,5 +1745,69 @@ mod tests {
             "[h]\ntype = \"http\"\nendpoint = \"http://x\"\nendpiont = \"y\"\n",
         );
         assert!(err.is_err());
+    }
+
+    fn exposed_raw() -> RawConfig {
+        let mut raw = default_raw();
+        raw.server.listen = "0.0.0.0:8080".into();
+        raw
+    }
+
+    #[test]
+    fn open_http_sources_on_a_non_loopback_listener_are_refused_naming_the_key() {
+        let problems = validate(exposed_raw()).unwrap_err();
+        let keys = keys(&problems);
+        assert!(keys.contains(&"sources.http_logs.bearer_token"), "{keys:?}");
+        assert!(keys.contains(&"sources.transform.bearer_token"), "{keys:?}");
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.problem.contains("allow_unauthenticated")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_token_an_explicit_opt_out_or_disabling_satisfies_a_non_loopback_listener() {
+        let mut raw = exposed_raw();
+        let t = raw.sources.transform.as_mut().unwrap();
+        t.bearer_token = Some(SecretRef::new("file:/run/secrets/transform"));
+        raw.sources
+            .http_logs
+            .as_mut()
+            .unwrap()
+            .allow_unauthenticated = true;
+        validate(raw).unwrap();
+
+        let mut raw = exposed_raw();
+        raw.sources.transform.as_mut().unwrap().enabled = false;
+        raw.sources.http_logs.as_mut().unwrap().enabled = false;
+        let config = validate(raw).unwrap();
+        assert!(config.http_logs.is_none());
+        assert!(
+            !config.transform.unwrap().serve_http,
+            "lambda keeps the settings"
+        );
+    }
+
+    #[test]
+    fn loopback_listeners_need_no_token() {
+        for listen in ["127.0.0.1:8080", "[::1]:8080"] {
+            let mut raw = default_raw();
+            raw.server.listen = listen.into();
+            let config = validate(raw).unwrap();
+            assert!(config.http_logs.unwrap().bearer_token.is_none());
+        }
+    }
+
+    #[test]
+    fn firehose_max_records_below_firehose_s_own_maximum_is_refused() {
+        let mut raw = default_raw();
+        raw.sources.firehose.as_mut().unwrap().max_records = 9_999;
+        let problems = validate(raw).unwrap_err();
+        assert_eq!(keys(&problems), ["sources.firehose.max_records"]);
+        let mut raw = default_raw();
+        raw.sources.firehose.as_mut().unwrap().max_records = 20_000;
+        validate(raw).unwrap();
     }
 }

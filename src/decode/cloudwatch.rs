@@ -215,6 +215,29 @@ pub fn events_from_payload_with(
     payload: &[u8],
     limits: &DecodeLimits,
 ) -> Result<Vec<Event>, DecodeError> {
+    let base = EventMeta {
+        source: "cloudwatch".to_owned(),
+        ..EventMeta::default()
+    };
+    let record = payload_record(payload, limits.max_decompressed_request_bytes)?;
+    let mut json = Vec::new();
+    let json: &[u8] = if gzip::is_gzip(&record) {
+        let cap = limits.max_decompressed_request_bytes;
+        gzip::gunzip_into(&record, cap, "decompressed payload", cap, &mut json)?;
+        &json
+    } else {
+        &record
+    };
+    let mut events = Vec::new();
+    decode_message(json, &base, &mut events)?;
+    Ok(events)
+}
+
+/// Unwraps the forms a subscription payload is handed around in (the Lambda envelope
+/// `{"awslogs":{"data":"<base64>"}}`, base64 text, raw gzip bytes or plain JSON) down to
+/// the bytes a Firehose record would carry: gzip or subscription JSON, not yet
+/// decompressed. Base64 output is bounded by `max_bytes`.
+pub fn payload_record(payload: &[u8], max_bytes: usize) -> Result<Cow<'_, [u8]>, DecodeError> {
     #[derive(Deserialize)]
     struct LambdaEnvelope {
         awslogs: AwsLogs,
@@ -223,40 +246,24 @@ pub fn events_from_payload_with(
     struct AwsLogs {
         data: String,
     }
-    let base = EventMeta {
-        source: "cloudwatch".to_owned(),
-        ..EventMeta::default()
-    };
     let trimmed = trim_ascii(payload);
+    if gzip::is_gzip(payload) {
+        // Binary: trimming could cut bytes that happen to look like whitespace.
+        return Ok(Cow::Borrowed(payload));
+    }
     let mut decoded = Vec::new();
-    let compressed: &[u8] = if gzip::is_gzip(trimmed) {
-        trimmed
-    } else if trimmed.starts_with(b"{") {
-        if let Ok(envelope) = serde_json::from_slice::<LambdaEnvelope>(trimmed) {
-            base64::decode_into(
-                envelope.awslogs.data.as_bytes(),
-                limits.max_decompressed_request_bytes,
-                &mut decoded,
-            )?;
-            &decoded
-        } else {
-            trimmed
+    if trimmed.starts_with(b"{") {
+        match serde_json::from_slice::<LambdaEnvelope>(trimmed) {
+            Ok(envelope) => {
+                base64::decode_into(envelope.awslogs.data.as_bytes(), max_bytes, &mut decoded)?;
+                Ok(Cow::Owned(decoded))
+            }
+            Err(_) => Ok(Cow::Borrowed(trimmed)),
         }
     } else {
-        base64::decode_into(trimmed, limits.max_decompressed_request_bytes, &mut decoded)?;
-        &decoded
-    };
-    let mut json = Vec::new();
-    let json: &[u8] = if gzip::is_gzip(compressed) {
-        let cap = limits.max_decompressed_request_bytes;
-        gzip::gunzip_into(compressed, cap, "decompressed payload", cap, &mut json)?;
-        &json
-    } else {
-        compressed
-    };
-    let mut events = Vec::new();
-    decode_message(json, &base, &mut events)?;
-    Ok(events)
+        base64::decode_into(trimmed, max_bytes, &mut decoded)?;
+        Ok(Cow::Owned(decoded))
+    }
 }
 
 fn trim_ascii(bytes: &[u8]) -> &[u8] {

@@ -34,7 +34,7 @@ pub fn router(config: &Config, pipeline: &Pipeline) -> Result<Router, SourceBuil
             firehose::FirehoseSource::new(fh, keys, config.server.max_body_bytes, pipeline.clone());
         router = router.merge(source.router(&fh.path));
     }
-    if let Some(t) = &config.transform {
+    if let Some(t) = config.transform.as_ref().filter(|t| t.serve_http) {
         let token = auth::resolve_token("sources.transform.bearer_token", t.bearer_token.as_ref())?;
         let token = auth::AccessKeys::new(token.as_slice(), token.is_none());
         let handler = transform::TransformHandler::new(

@@ -5,10 +5,20 @@
 //! rest skipped) and batched (`batch_lines`, or whatever arrived within 100 ms). stdin
 //! cannot be told to retry, so delivery backpressure is waited out with backoff: the
 //! pipe's own buffer then pushes back on the writer.
+//!
+//! stdin is read on a detached thread of its own ([`ThreadStdin`]), not with
+//! `tokio::io::stdin`: tokio reads it on its blocking pool, a read that waits for input
+//! cannot be cancelled, and dropping the runtime waits for it, so a sidecar whose writer
+//! keeps the pipe open would never exit after SIGTERM.
 
+use std::io::Read as _;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use bytes::Bytes;
+use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader, ReadBuf};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::config::validate::StdinSourceConfig;
@@ -91,10 +101,79 @@ impl<R: AsyncRead + Unpin> LineReader<R> {
     }
 }
 
+/// The process's stdin, read by a detached thread in chunks handed over a bounded channel
+/// (so a slow pipeline still pushes back on the writer). The thread ends at EOF, on a read
+/// error, or when this reader is dropped and its next chunk has nowhere to go; the process
+/// never waits for it.
+pub struct ThreadStdin {
+    chunks: mpsc::Receiver<std::io::Result<Bytes>>,
+    pending: Bytes,
+}
+
+impl ThreadStdin {
+    const CHUNK: usize = 64 * 1024;
+
+    /// Starts the reading thread.
+    pub fn start() -> std::io::Result<Self> {
+        let (sender, chunks) = mpsc::channel(4);
+        std::thread::Builder::new()
+            .name("phiscrub-stdin".to_owned())
+            .spawn(move || {
+                let mut stdin = std::io::stdin().lock();
+                let mut buf = vec![0; Self::CHUNK];
+                loop {
+                    let chunk = match stdin.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => Ok(Bytes::copy_from_slice(&buf[..n])),
+                        Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(err) => Err(err),
+                    };
+                    let failed = chunk.is_err();
+                    if sender.blocking_send(chunk).is_err() || failed {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Self {
+            chunks,
+            pending: Bytes::new(),
+        })
+    }
+}
+
+impl AsyncRead for ThreadStdin {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        if self.pending.is_empty() {
+            match self.chunks.poll_recv(cx) {
+                Poll::Pending => return Poll::Pending,
+                // The sender is gone: end of input.
+                Poll::Ready(None) => return Poll::Ready(Ok(())),
+                Poll::Ready(Some(Err(err))) => return Poll::Ready(Err(err)),
+                Poll::Ready(Some(Ok(chunk))) => self.pending = chunk,
+            }
+        }
+        let n = buf.remaining().min(self.pending.len());
+        let head = self.pending.split_to(n);
+        buf.put_slice(&head);
+        Poll::Ready(Ok(()))
+    }
+}
+
 /// Starts reading the process's stdin until EOF or shutdown.
 pub fn spawn(config: StdinSourceConfig, pipeline: Pipeline, shutdown: Shutdown) -> JoinHandle<()> {
     tokio::spawn(async move {
-        let reader = LineReader::new(tokio::io::stdin(), config.max_line_bytes);
+        let stdin = match ThreadStdin::start() {
+            Ok(stdin) => stdin,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot start the stdin reader; stdin source stops");
+                return;
+            }
+        };
+        let reader = LineReader::new(stdin, config.max_line_bytes);
         run(reader, config.batch_lines, pipeline, shutdown).await;
     })
 }
