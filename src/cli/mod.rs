@@ -75,7 +75,7 @@ pub enum Command {
 
 /// Parses the process arguments, runs the command, returns the exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::try_parse_from(lambda_alias(std::env::args_os().collect())) {
         Ok(cli) => cli,
         Err(err) => {
             let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
@@ -85,6 +85,21 @@ pub fn main() -> ExitCode {
         }
     };
     run(cli)
+}
+
+/// The name AWS Lambda's custom runtimes (`provided.al2023`) execute, without arguments.
+const LAMBDA_BOOTSTRAP: &str = "bootstrap";
+
+/// Started as `bootstrap` with no arguments, as the Lambda zip ships the binary, phiscrub
+/// runs its `lambda` command; any other invocation is left as it is.
+fn lambda_alias(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let invoked_as_bootstrap = args.first().is_some_and(|arg0| {
+        std::path::Path::new(arg0).file_name() == Some(LAMBDA_BOOTSTRAP.as_ref())
+    });
+    if invoked_as_bootstrap && args.len() == 1 {
+        args.push("lambda".into());
+    }
+    args
 }
 
 /// Runs a parsed command line.
