@@ -134,6 +134,7 @@ pub fn event(stream: &str, n: usize) -> Event {
             log_stream: Some(stream.into()),
             event_id: Some(format!("{stream}-{n}")),
             timestamp_ms: Some(1_700_000_000_000 + n as i64),
+            ..EventMeta::default()
         },
     )
 }
