@@ -59,10 +59,14 @@ USER phiscrub
 WORKDIR /var/lib/phiscrub
 # Listen on all interfaces inside the container; state (queues, quarantine) on a volume
 # whose mount point already belongs to phiscrub, so a fresh volume (ECS bind mount, docker
-# named volume) is writable by the non-root user.
+# named volume) is writable by the non-root user. Off loopback, only the Firehose endpoint
+# (access-key protected) is on by default: the sidecar task definition turns /v1/logs back
+# on, and any open route needs a bearer token or an explicit allow_unauthenticated.
 ENV PHISCRUB__SERVER__LISTEN=0.0.0.0:8080 \
     PHISCRUB__ADMIN__LISTEN=0.0.0.0:9090 \
-    PHISCRUB__STATE_DIR=/var/lib/phiscrub/state
+    PHISCRUB__STATE_DIR=/var/lib/phiscrub/state \
+    PHISCRUB__SOURCES__HTTP_LOGS__ENABLED=false \
+    PHISCRUB__SOURCES__TRANSFORM__ENABLED=false
 VOLUME ["/var/lib/phiscrub/state"]
 EXPOSE 8080 9090
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \

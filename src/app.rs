@@ -101,7 +101,7 @@ pub async fn serve_until(config: Config, stop: impl Future<Output = ()>) -> Resu
     for (configured, source) in [
         (config.firehose.is_some(), crate::sources::firehose::SOURCE),
         (
-            config.transform.is_some(),
+            config.transform.as_ref().is_some_and(|t| t.serve_http),
             crate::sources::transform::SOURCE,
         ),
         (

@@ -67,26 +67,38 @@ impl Shutdown {
 }
 
 /// Resolves on the first SIGTERM or SIGINT.
-pub async fn termination_signal() {
-    let ctrl_c = async {
+///
+/// The handlers are installed when this is called, not when the future is first polled:
+/// `serve` logs "phiscrub serving" before it awaits the future, and a signal sent in that
+/// window must start a clean shutdown rather than kill the process with the default action.
+/// Must be called inside a Tokio runtime.
+pub fn termination_signal() -> impl Future<Output = ()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        let terminate = signal(SignalKind::terminate()).ok();
+        async move {
+            let wait = |signal: Option<tokio::signal::unix::Signal>| async move {
+                match signal {
+                    Some(mut signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(interrupt) => tracing::info!(signal = "SIGINT", "shutdown requested"),
+                () = wait(terminate) => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!(signal = "SIGINT", "shutdown requested"),
-        () = term => tracing::info!(signal = "SIGTERM", "shutdown requested"),
+        tracing::info!(signal = "SIGINT", "shutdown requested");
     }
 }
 

@@ -693,3 +693,145 @@ fn dockerfile_runs_non_root_with_a_live_healthcheck_and_bootstraps_packages() {
         assert!(ignored.contains(&path), ".dockerignore lacks {path}");
     }
 }
+
+#[test]
+fn the_binary_started_as_bootstrap_runs_the_lambda_runtime() {
+    // The Lambda zip holds the binary as `bootstrap`, which Lambda executes without
+    // arguments. Outside Lambda the runtime refuses to start for want of its API address,
+    // which shows the `lambda` command (and not clap's usage error) ran.
+    let dir = tempfile::tempdir().unwrap();
+    let bootstrap = dir.path().join("bootstrap");
+    std::fs::copy(common::phiscrub_bin(), &bootstrap).unwrap();
+    let out = Command::new(&bootstrap)
+        .env_remove("AWS_LAMBDA_RUNTIME_API")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(64), "{stderr}");
+    assert!(
+        stderr.contains("AWS_LAMBDA_RUNTIME_API is not set"),
+        "{stderr}"
+    );
+    // With arguments, `bootstrap` is the ordinary command line.
+    let out = Command::new(&bootstrap).arg("--version").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("phiscrub "));
+}
+
+/// Sample values for the deployment-specific parts of the task environments.
+fn sample(name: &str) -> &'static str {
+    match name {
+        "KMS_KEY_ARN" | "PHISCRUB__KEYS__KEY_ID" => {
+            "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+        }
+        "SPLUNK_HEC_ENDPOINT" | "PHISCRUB__SINKS__OUT__ENDPOINT" => {
+            "https://splunk.example.com:8088"
+        }
+        other => panic!("no sample value for {other}"),
+    }
+}
+
+/// Runs `phiscrub check-config` with exactly `env` (plus dummy values for the secrets ECS
+/// injects) and returns the effective config it prints.
+fn check_config_with(what: &str, env: &[(String, String)], secrets: &[String]) -> String {
+    let cwd = tempfile::tempdir().unwrap();
+    let mut command = Command::new(common::phiscrub_bin());
+    command
+        .arg("check-config")
+        .env_clear()
+        .current_dir(cwd.path());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    for secret in secrets {
+        command.env(secret, "synthetic-secret-value");
+    }
+    let out = command.output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{what}: phiscrub rejects the environment the deployment gives it:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+fn json_task_env(path: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let td = task_definition(path);
+    let c = container(&td, "phiscrub");
+    let placeholder = regex::Regex::new(r"\$\{([A-Z0-9_]+)\}").unwrap();
+    let env = c["environment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let value = e["value"].as_str().unwrap();
+            let value = placeholder.replace_all(value, |caps: &regex::Captures<'_>| {
+                sample(caps.get(1).unwrap().as_str()).to_owned()
+            });
+            (e["name"].as_str().unwrap().to_owned(), value.into_owned())
+        })
+        .collect();
+    let secrets = c["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_owned())
+        .collect();
+    (env, secrets)
+}
+
+fn cfn_env(variables: impl Iterator<Item = (String, Value)>) -> Vec<(String, String)> {
+    variables
+        .map(|(name, value)| {
+            let value = match value.as_str() {
+                Some(literal) => literal.to_owned(),
+                // An intrinsic (a key ARN, a parameter): stands for a deployment value.
+                None => sample(&name).to_owned(),
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+#[test]
+fn the_daemon_accepts_the_environment_every_deployment_gives_it() {
+    for path in [ECS_SERVICE, ECS_SIDECAR] {
+        let (env, secrets) = json_task_env(path);
+        let effective = check_config_with(path, &env, &secrets);
+        assert!(effective.contains("provider = \"aws-kms\""), "{effective}");
+        assert!(effective.contains("type = \"splunk_hec\""), "{effective}");
+        assert!(effective.contains("[sources.http_logs]"), "{effective}");
+    }
+
+    let service = template(SERVICE);
+    let container = &props(&service, "TaskDefinition")["ContainerDefinitions"][0];
+    let env = cfn_env(
+        container["Environment"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["Name"].as_str().unwrap().to_owned(), e["Value"].clone())),
+    );
+    let secrets: Vec<String> = container["Secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["Name"].as_str().unwrap().to_owned())
+        .collect();
+    let effective = check_config_with(SERVICE, &env, &secrets);
+    assert!(
+        effective.contains("listen = \"0.0.0.0:8080\""),
+        "{effective}"
+    );
+    assert!(effective.contains("type = \"splunk_hec\""), "{effective}");
+
+    let transform = template(TRANSFORM);
+    let variables = props(&transform, "Function")["Environment"]["Variables"]
+        .as_object()
+        .unwrap()
+        .clone();
+    let env = cfn_env(variables.into_iter());
+    let effective = check_config_with(TRANSFORM, &env, &[]);
+    assert!(effective.contains("provider = \"aws-kms\""), "{effective}");
+}

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+mod deploy_support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -314,6 +315,44 @@ async fn dashboard_and_alerts_use_only_metrics_the_daemon_exports() {
         "phiscrub_queue_oldest_event_age_seconds{sink=\"out\"} 0",
         "phiscrub_quarantined_records_total{reason=\"decode_failed\"} 0",
         "phiscrub_canary_failed 0",
+    ] {
+        assert!(body.contains(series), "{series} missing:\n{body}");
+    }
+
+    // After real traffic, every family the dashboard reads is exported, but for those that
+    // need something this daemon does not have.
+    deploy_support::send_firehose_traffic(&daemon.ingest_url("/firehose")).await;
+    let (_, body) = get(&daemon.admin_url("/metrics")).await;
+    let live_names: BTreeSet<String> = scraped_families(&body)
+        .into_iter()
+        .map(|(name, _)| name)
+        .collect();
+    let not_exported_here = [
+        // Only with keys.provider = "aws-kms" and the encrypt action.
+        "phiscrub_kms_calls_total",
+        "phiscrub_data_key_cache_lookups_total",
+        // Not yet counted: the interim pipeline that `serve` builds (app.rs build_pipeline)
+        // does not record findings and actions. Take these two off this list once it does.
+        "phiscrub_findings_total",
+        "phiscrub_actions_total",
+    ];
+    for name in metric_names(&dashboard, &histograms) {
+        if not_exported_here.contains(&name.as_str()) {
+            continue;
+        }
+        assert!(
+            live_names.contains(&name),
+            "the dashboard reads {name}, but the daemon does not export it after traffic:\n{body}"
+        );
+    }
+    let received = format!(
+        "phiscrub_received_records_total{{source=\"firehose\"}} {}",
+        deploy_support::RECORDS
+    );
+    for series in [
+        received.as_str(),
+        "phiscrub_requests_total{outcome=\"ok\",source=\"firehose\"} 1",
+        "phiscrub_request_duration_seconds_count{source=\"firehose\"} 1",
     ] {
         assert!(body.contains(series), "{series} missing:\n{body}");
     }
