@@ -21,15 +21,9 @@ pub fn run(args: &ConfigArg) -> ExitCode {
         );
         return ExitCode::from(EXIT_USAGE);
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::async_runtime(super::RuntimeKind::MultiThread) {
         Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("phiscrub: cannot start the async runtime: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
-        }
+        Err(code) => return code,
     };
     runtime.block_on(async move {
         let api = RuntimeApi::new(&host_port);

@@ -142,19 +142,34 @@ fn load_config(args: &ConfigArg) -> Option<crate::config::Config> {
     }
 }
 
+/// Which Tokio runtime a command needs.
+#[derive(Debug, Clone, Copy)]
+pub enum RuntimeKind {
+    /// Worker threads (daemons).
+    MultiThread,
+    /// The calling thread only (one-shot commands).
+    CurrentThread,
+}
+
+/// Builds a Tokio runtime for a command, or the exit code after telling the user why not.
+pub fn async_runtime(kind: RuntimeKind) -> Result<tokio::runtime::Runtime, ExitCode> {
+    let mut builder = match kind {
+        RuntimeKind::MultiThread => tokio::runtime::Builder::new_multi_thread(),
+        RuntimeKind::CurrentThread => tokio::runtime::Builder::new_current_thread(),
+    };
+    builder.enable_all().build().map_err(|err| {
+        eprintln!("phiscrub: cannot start the async runtime: {err}");
+        ExitCode::from(EXIT_RUNTIME)
+    })
+}
+
 fn serve(args: &ConfigArg) -> ExitCode {
     let Some(config) = load_config(args) else {
         return ExitCode::from(EXIT_USAGE);
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match async_runtime(RuntimeKind::MultiThread) {
         Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("phiscrub: cannot start the async runtime: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
-        }
+        Err(code) => return code,
     };
     let served = runtime.block_on(crate::app::serve(config));
     // `serve` returned after draining everything. What can still run is a blocking read

@@ -107,15 +107,9 @@ fn replay(args: &ReplayArgs) -> ExitCode {
     let Some(store) = open(&config) else {
         return ExitCode::from(EXIT_RUNTIME);
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("phiscrub: cannot start the async runtime: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
-        }
+    let runtime = match super::async_runtime(super::RuntimeKind::CurrentThread) {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
     };
     runtime.block_on(async {
         let sink = match crate::sinks::build(&args.sink, sink_config).await {

@@ -355,15 +355,9 @@ fn run_document(config: &Config, format: ScrubFormat, output: CloudwatchOutput) 
         eprintln!("phiscrub: input exceeds server.max_body_bytes ({cap} bytes)");
         return ExitCode::from(EXIT_RUNTIME);
     }
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::async_runtime(super::RuntimeKind::CurrentThread) {
         Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("phiscrub: cannot start the async runtime: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
-        }
+        Err(code) => return code,
     };
     if format == ScrubFormat::Firehose {
         let limits = config
