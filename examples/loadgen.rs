@@ -103,7 +103,7 @@ async fn main() {
             let mut n = 0usize;
             while Instant::now() < deadline {
                 let (template, count) = &bodies[n % bodies.len()];
-                let id = format!("{worker:08x}-{n:027x}");
+                let id = format!("{worker:08x}-{n:026x}");
                 // Same length as the placeholder, so the body keeps its size.
                 let body = String::from_utf8_lossy(template)
                     .replacen(
