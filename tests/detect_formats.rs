@@ -142,6 +142,49 @@ fn fhir_name_parts_and_identifier_systems() {
 }
 
 #[test]
+fn xml_x12_and_nested_json_names() {
+    expect(
+        r#"cda: <patient><name><given>Evelyn</given><family>Carter</family></name><birthTime value="19470930"/></patient>"#,
+        &[(Name, "Evelyn"), (Name, "Carter"), (Date, "19470930")],
+    );
+    expect(
+        "x12 270 out: ST*270*0001~NM1*IL*1*OYELARAN*AMARA****MI*W123456789~DMG*D8*19620314*F~SE*4*0001~",
+        &[
+            (Name, "OYELARAN"),
+            (Name, "AMARA"),
+            (HealthPlanId, "W123456789"),
+            (Date, "19620314"),
+        ],
+    );
+    expect(
+        r#"{"patient":{"name":{"first":"Amara","last":"Oyelaran"},"status":"active"}}"#,
+        &[(Name, "Amara"), (Name, "Oyelaran")],
+    );
+}
+
+#[test]
+fn cue_names_in_last_first_form_and_query_apostrophes() {
+    expect(
+        "specimen collected 5-Apr-2022 for GREEN, Lakshmi, result posted",
+        &[(Name, "GREEN, Lakshmi")],
+    );
+    expect(
+        "DEBUG sql: INSERT INTO contacts VALUES ('ef46', 'Oluwaseun', 'Kowalski', 'x@example.org')",
+        &[(Name, "Oluwaseun"), (Name, "Kowalski")],
+    );
+    let line = "GET https://ehr.example.org/view?patientId=0480499500&name=Joshua+O'Brien by u1";
+    let got = findings(line);
+    assert!(
+        got.iter().any(|(_, x)| x.ends_with("O'Brien")),
+        "the apostrophe ends nothing: {got:?}"
+    );
+    expect(
+        "chart-sync: conflict on record 2153589 - patient DOD 5/25/2022",
+        &[(Mrn, "2153589")],
+    );
+}
+
+#[test]
 fn dates_on_lines_about_a_person_but_never_the_log_timestamp() {
     expect(
         "2025-08-13T22:36:02.473Z lab-results: specimen SPC-55037680 collected 2023-08-14 for MARTIN, Melissa",

@@ -292,7 +292,9 @@ impl Names {
         let comma = span.contains(&b',');
         (self.is_first(first) && !self.is_common_first(first))
             || self.is_last(last) && (full.len() > 1 || self.is_first(last) || !comma)
-            || (comma && self.is_last(first) && full.len() > 1 && self.is_first(full[1]))
+            // `LAST, First` after a cue: the surname carries it (first names outside the
+            // 1990 lists, e.g. `GREEN, Lakshmi`, are common).
+            || (comma && self.is_last(first) && full.len() > 1)
     }
 }
 
@@ -416,7 +418,16 @@ pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)
             i = e1;
             continue;
         }
+        let single_quoted = hay[e1] == b'\'';
         let hit = match sep_kind {
+            // SQL VALUES cells: two adjacent single-quoted capitalised words, one of them
+            // a dictionary name ('Oluwaseun', 'Kowalski').
+            3 if single_quoted => {
+                (names.is_first(w1) && !names.is_common_first(w1))
+                    || names.is_last(w2)
+                    || names.is_last(w1)
+                    || (names.is_first(w2) && !names.is_common_first(w2))
+            }
             0 => names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1),
             // CSV/TSV cells: First,Last or Last,First.
             3 => {

@@ -983,7 +983,14 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
         )
     };
     let mut e = p;
-    while e < n && !stop(hay[e]) {
+    // An apostrophe between letters is part of the value (`name=O'Brien`).
+    while e < n
+        && (!stop(hay[e])
+            || (hay[e] == b'\''
+                && e > p
+                && hay[e - 1].is_ascii_alphabetic()
+                && hay.get(e + 1).is_some_and(u8::is_ascii_alphabetic)))
+    {
         e += 1;
     }
     if e == p {

@@ -1,8 +1,9 @@
-//! Structural decoders: formats whose values carry their meaning by *position* or by a
-//! *sibling* field rather than by a key written next to the value. HL7 v2 segments
-//! (`PID|…|` field numbers), SQL `INSERT … (cols) VALUES (…)`, CSV rows announced with
-//! their header (`header: a,b,c …: 1,2,3`) and FHIR-style `{"system": ".../mrn", "value":
-//! "…"}` identifiers all reduce to one mechanism: an *implicit key* for a value span. The
+//! Structural decoders: formats whose values carry their meaning by *position*, by a
+//! *sibling* field or by a *parent* rather than by a key written next to the value. HL7 v2
+//! segments (`PID|…|` field numbers), ASC X12 segments (`NM1*IL*1*…~`), SQL `INSERT …
+//! (cols) VALUES (…)`, CSV rows announced with their header (`header: a,b,c …: 1,2,3`),
+//! FHIR-style `{"system": ".../mrn", "value": "…"}` identifiers, JSON name parts under a
+//! name key and XML elements all reduce to one mechanism: an *implicit key* for a value span. The
 //! scanner then applies the ordinary key-led rules (`rules/keys.toml`) to it, so a `dob`
 //! column, a PID-7 field and a `"dob":` JSON key are screened by the same rule.
 //!
@@ -50,6 +51,13 @@ impl Structure {
         }
         if memchr::memchr(b'{', hay).is_some() {
             json_identifier_system(hay, &mut self.found);
+            json_name_parts(hay, &mut self.found);
+        }
+        if memchr::memchr(b'<', hay).is_some() {
+            xml_elements(hay, &mut self.found);
+        }
+        if memchr::memchr(b'~', hay).is_some() && memchr::memchr(b'*', hay).is_some() {
+            x12(hay, &mut self.found);
         }
     }
 }
@@ -667,6 +675,362 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// JSON name parts under a name-ish parent: `"name": [{"family": "Doe", "given": ["Jane"]}]`,
+// `"patientName": {"first": "Jane", "last": "Doe"}`.
+
+/// Name-part keys and the canonical key their value gets.
+const NAME_PARTS: &[(&[u8], &str)] = &[
+    (b"family", "last name"),
+    (b"last", "last name"),
+    (b"surname", "last name"),
+    (b"given", "first name"),
+    (b"first", "first name"),
+    (b"middle", "middle name"),
+    (b"text", "full name"),
+    (b"full", "full name"),
+];
+
+/// The key whose value is the object opening at `open` (`{`), looking through an
+/// enclosing array: `"name": [ {` or `"name": [ {…}, {`.
+fn parent_key(hay: &[u8], open: usize) -> Option<(usize, usize)> {
+    let mut i = open;
+    let back_ws = |mut i: usize| {
+        while i > 0 && hay[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    i = back_ws(i);
+    if i > 0 && hay[i - 1] == b',' {
+        // Inside an array after other elements: find its `[`.
+        let mut depth = 0i32;
+        while i > 0 {
+            i -= 1;
+            match hay[i] {
+                b'}' | b']' => depth += 1,
+                b'{' if depth > 0 => depth -= 1,
+                b'[' if depth > 0 => depth -= 1,
+                b'[' => break,
+                b'{' => return None,
+                _ => {}
+            }
+        }
+        i = back_ws(i);
+    } else if i > 0 && hay[i - 1] == b'[' {
+        i = back_ws(i - 1);
+    }
+    if i == 0 || hay[i - 1] != b':' {
+        return None;
+    }
+    i = back_ws(i - 1);
+    if i == 0 || hay[i - 1] != b'"' {
+        return None;
+    }
+    let ke = i - 1;
+    let ks = hay[..ke].iter().rposition(|&b| b == b'"')? + 1;
+    Some((ks, ke))
+}
+
+fn json_name_parts(hay: &[u8], out: &mut Vec<Implicit>) {
+    if memchr::memmem::find(hay, b"ame\"").is_none()
+        && memchr::memmem::find(hay, b"AME\"").is_none()
+    {
+        return;
+    }
+    let mut i = 0;
+    while let Some(q) = memchr::memchr(b'"', &hay[i..]).map(|o| i + o) {
+        let ks = q + 1;
+        let Some(ke) = memchr::memchr(b'"', &hay[ks..]).map(|o| ks + o) else {
+            return;
+        };
+        i = ke + 1;
+        let p = skip_ws(hay, ke + 1);
+        if hay.get(p) != Some(&b':') {
+            continue;
+        }
+        let key = &hay[ks..ke];
+        let Some(&(_, canon)) = NAME_PARTS.iter().find(|(k, _)| key.eq_ignore_ascii_case(k)) else {
+            continue;
+        };
+        let (os, _) = enclosing_object(hay, q);
+        if hay.get(os) != Some(&b'{') {
+            continue;
+        }
+        let Some((ps, pe)) = parent_key(hay, os) else {
+            continue;
+        };
+        let parent = &hay[ps..pe];
+        let named = parent.len() >= 4 && parent[parent.len() - 4..].eq_ignore_ascii_case(b"name")
+            || parent.eq_ignore_ascii_case(b"names");
+        if !named {
+            continue;
+        }
+        // The value: a string, or an array of strings.
+        let mut v = skip_ws(hay, p + 1);
+        let in_array = hay.get(v) == Some(&b'[');
+        if in_array {
+            v = skip_ws(hay, v + 1);
+        }
+        while hay.get(v) == Some(&b'"') {
+            let vs = v + 1;
+            let Some(ve) = memchr::memchr(b'"', &hay[vs..]).map(|o| vs + o) else {
+                return;
+            };
+            out.push(Implicit {
+                key: KeyName::Fixed(canon),
+                start: vs as u32,
+                end: ve as u32,
+            });
+            i = ve + 1;
+            if !in_array {
+                break;
+            }
+            v = skip_ws(hay, ve + 1);
+            if hay.get(v) == Some(&b',') {
+                v = skip_ws(hay, v + 1);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// XML elements: `<birthDate>1962-03-14</birthDate>` (the tag is the key),
+// `<birthTime value="19620314"/>` (the tag keys its `value` attribute) and
+// `<id root="2.16.840.1.113883.4.1" extension="…"/>` (the root OID keys its extension).
+
+fn attr(tag: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while let Some(o) = memchr::memmem::find(&tag[i..], name) {
+        let at = i + o;
+        i = at + name.len();
+        if at == 0 || !tag[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let mut p = skip_ws(tag, i);
+        if tag.get(p) != Some(&b'=') {
+            continue;
+        }
+        p = skip_ws(tag, p + 1);
+        let q = *tag.get(p)?;
+        if q != b'"' && q != b'\'' {
+            continue;
+        }
+        let vs = p + 1;
+        let ve = tag[vs..].iter().position(|&b| b == q)? + vs;
+        return Some((vs, ve));
+    }
+    None
+}
+
+fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
+    let n = hay.len();
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &hay[i..]).map(|o| i + o) {
+        i = lt + 1;
+        if !hay.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut ne = lt + 1;
+        while ne < n
+            && (hay[ne].is_ascii_alphanumeric() || matches!(hay[ne], b'_' | b'-' | b'.' | b':'))
+        {
+            ne += 1;
+        }
+        let Some(gt) = memchr::memchr(b'>', &hay[ne..]).map(|o| ne + o) else {
+            return;
+        };
+        // Local name (after a namespace prefix).
+        let ns = hay[lt + 1..ne]
+            .iter()
+            .rposition(|&b| b == b':')
+            .map_or(lt + 1, |c| lt + 2 + c);
+        let tag = &hay[ne..gt];
+        if let Some((vs, ve)) = attr(tag, b"value") {
+            out.push(Implicit {
+                key: KeyName::Column(ns as u32, ne as u32),
+                start: (ne + vs) as u32,
+                end: (ne + ve) as u32,
+            });
+        }
+        if let (Some((rs, re)), Some((xs, xe))) = (attr(tag, b"root"), attr(tag, b"extension")) {
+            let root = &tag[rs..re];
+            if let Some(&(_, key)) = SYSTEMS.iter().find(|(needle, _)| {
+                root.windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle))
+            }) {
+                out.push(Implicit {
+                    key: KeyName::Fixed(key),
+                    start: (ne + xs) as u32,
+                    end: (ne + xe) as u32,
+                });
+            }
+        }
+        if hay[gt - 1] == b'/' {
+            i = gt + 1;
+            continue;
+        }
+        // Text content up to the matching close tag.
+        let ts = gt + 1;
+        let Some(te) = memchr::memchr(b'<', &hay[ts..]).map(|o| ts + o) else {
+            return;
+        };
+        let close = &hay[te..];
+        let name = &hay[lt + 1..ne];
+        if te > ts
+            && close.len() >= name.len() + 3
+            && close[1] == b'/'
+            && &close[2..2 + name.len()] == name
+            && close[2 + name.len()] == b'>'
+        {
+            out.push(Implicit {
+                key: KeyName::Column(ns as u32, ne as u32),
+                start: ts as u32,
+                end: te as u32,
+            });
+        }
+        i = te;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// ASC X12 (270/271 eligibility, 837 claims): `NM1*IL*1*DOE*JANE****MI*W123~DMG*D8*19620314~`.
+
+/// NM1-08 id qualifiers and the key of NM1-09.
+fn x12_id_key(qual: &[u8]) -> Option<&'static str> {
+    Some(match qual {
+        b"XX" => "npi",
+        b"34" => "ssn",
+        b"MI" | b"II" | b"IL" | b"ZZ" => "member id",
+        _ => return None,
+    })
+}
+
+/// REF-01 qualifiers and the key of REF-02.
+fn x12_ref_key(qual: &[u8]) -> Option<&'static str> {
+    Some(match qual {
+        b"SY" => "ssn",
+        b"EA" => "mrn",
+        b"1W" | b"IG" | b"6P" | b"HJ" | b"F6" | b"Q4" | b"0F" | b"1L" | b"23" | b"3H" => {
+            "member id"
+        }
+        b"0B" => "license number",
+        _ => return None,
+    })
+}
+
+fn x12(hay: &[u8], out: &mut Vec<Implicit>) {
+    let n = hay.len();
+    let mut start = 0;
+    while start < n {
+        let end = memchr::memchr(b'~', &hay[start..]).map_or(n, |o| start + o);
+        // The segment id starts the segment (after whitespace) or, for the first segment
+        // in a message, follows a space.
+        let mut s = skip_ws(hay, start);
+        if start == 0 {
+            // First segment: the id is the last word before its `*`.
+            if let Some(star) = memchr::memchr(b'*', &hay[..end]) {
+                s = hay[..star]
+                    .iter()
+                    .rposition(|b| !b.is_ascii_alphanumeric())
+                    .map_or(0, |p| p + 1);
+            }
+        }
+        x12_segment(hay, s, end, out);
+        start = end + 1;
+    }
+}
+
+fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
+    let Some(star) = memchr::memchr(b'*', &hay[s..e]).map(|o| s + o) else {
+        return;
+    };
+    let id = &hay[s..star];
+    if !(2..=3).contains(&id.len())
+        || !id
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return;
+    }
+    // Elements 1.. as (start, end); at most 12 are used.
+    let mut el = [(0usize, 0usize); 13];
+    let mut k = 1;
+    let mut p = star + 1;
+    while k < el.len() {
+        let q = memchr::memchr(b'*', &hay[p..e]).map_or(e, |o| p + o);
+        el[k] = (p, q);
+        k += 1;
+        if q >= e {
+            break;
+        }
+        p = q + 1;
+    }
+    let count = k;
+    let get = |i: usize| {
+        if i < count {
+            &hay[el[i].0..el[i].1]
+        } else {
+            &[][..]
+        }
+    };
+    let mut emit = |i: usize, key: &'static str| {
+        if i < count && el[i].0 < el[i].1 {
+            out.push(Implicit {
+                key: KeyName::Fixed(key),
+                start: el[i].0 as u32,
+                end: el[i].1 as u32,
+            });
+        }
+    };
+    match id {
+        b"NM1" => {
+            if get(2) == b"1" {
+                emit(3, "last name");
+                emit(4, "first name");
+                emit(5, "middle name");
+            }
+            if let Some(key) = x12_id_key(get(8)) {
+                emit(9, key);
+            }
+        }
+        b"DMG" => emit(2, "dob"),
+        b"N3" => {
+            emit(1, "address");
+            emit(2, "address");
+        }
+        b"N4" => {
+            emit(1, "city");
+            emit(3, "zip");
+        }
+        b"REF" => {
+            if let Some(key) = x12_ref_key(get(1)) {
+                emit(2, key);
+            }
+        }
+        b"PER" => {
+            for (q, v) in [(3, 4), (5, 6), (7, 8)] {
+                match get(q) {
+                    b"TE" | b"CP" | b"HP" | b"WP" => emit(v, "phone"),
+                    b"FX" => emit(v, "fax"),
+                    b"EM" => emit(v, "email"),
+                    _ => {}
+                }
+            }
+        }
+        b"DTP" => {
+            if matches!(
+                get(1),
+                b"472" | b"435" | b"096" | b"434" | b"050" | b"304" | b"431"
+            ) {
+                emit(3, "date of service");
+            }
+        }
+        b"CLM" => emit(1, "patient account number"),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -736,6 +1100,48 @@ mod tests {
         assert!(has(&p, "dob", "03/14/1962"));
         // A row with a different number of cells is not aligned.
         assert!(pairs("header: a,b,c then 1,2").is_empty());
+    }
+
+    #[test]
+    fn json_name_parts_under_a_name_parent() {
+        let p = pairs(
+            r#"{"name":[{"use":"official","family":"Oyelaran","given":["Ann","Marie"]},{"family":"Lee"}],"patientName":{"first":"Bo","last":"Wu"},"addr":{"family":"inet"}}"#,
+        );
+        assert!(has(&p, "last name", "Oyelaran"));
+        assert!(has(&p, "first name", "Ann"));
+        assert!(has(&p, "first name", "Marie"));
+        assert!(has(&p, "last name", "Lee"));
+        assert!(has(&p, "first name", "Bo"));
+        assert!(has(&p, "last name", "Wu"));
+        assert!(!p.iter().any(|(_, v)| v == "inet"));
+    }
+
+    #[test]
+    fn xml_elements_and_attributes_are_keys() {
+        let p = pairs(
+            r#"<patient><name><given>Ann</given><family>Lee</family></name><birthTime value="19620314"/><id root="2.16.840.1.113883.4.1" extension="219099999"/><status>ok</status></patient>"#,
+        );
+        assert!(has(&p, "given", "Ann"));
+        assert!(has(&p, "family", "Lee"));
+        assert!(has(&p, "birthTime", "19620314"));
+        assert!(has(&p, "ssn", "219099999"));
+    }
+
+    #[test]
+    fn x12_segments_map_to_keys() {
+        let p = pairs(
+            "x12 out: ST*270*0001~NM1*IL*1*DOE*JANE*Q***MI*W123456789~REF*SY*219099999~N3*12 OAK ST~N4*AUSTIN*TX*73301~DMG*D8*19620314*F~NM1*1P*2*CLINIC*****XX*1234567893~SE*9*0001~",
+        );
+        assert!(has(&p, "last name", "DOE"));
+        assert!(has(&p, "first name", "JANE"));
+        assert!(has(&p, "member id", "W123456789"));
+        assert!(has(&p, "ssn", "219099999"));
+        assert!(has(&p, "address", "12 OAK ST"));
+        assert!(has(&p, "city", "AUSTIN"));
+        assert!(has(&p, "zip", "73301"));
+        assert!(has(&p, "dob", "19620314"));
+        assert!(has(&p, "npi", "1234567893"));
+        assert!(!p.iter().any(|(_, v)| v == "CLINIC"));
     }
 
     #[test]
