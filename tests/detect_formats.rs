@@ -157,6 +157,12 @@ fn xml_x12_and_nested_json_names() {
         ],
     );
     expect(
+        "<Patient><Name><Given>Amara</Given><Family>Oyelaran</Family></Name></Patient>",
+        &[(Name, "Amara"), (Name, "Oyelaran")],
+    );
+    let got = findings("<member>NODE-12345</member> serf: member node-12345 joined");
+    assert!(got.is_empty(), "{got:?}");
+    expect(
         r#"{"patient":{"name":{"first":"Amara","last":"Oyelaran"},"status":"active"}}"#,
         &[(Name, "Amara"), (Name, "Oyelaran")],
     );

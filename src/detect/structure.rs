@@ -30,12 +30,36 @@ pub struct Implicit {
     pub end: u32,
 }
 
-/// Reusable buffers for the decoders.
-#[derive(Debug, Default)]
+/// Reusable buffers for the decoders, and SIMD substring finders that gate the slower
+/// case-insensitive walks (most lines hold no `INSERT` and no `header:`).
+#[derive(Debug)]
 pub struct Structure {
     /// The pairs found in the last line.
     pub found: Vec<Implicit>,
     cols: Vec<(u32, u32)>,
+    insert: [memchr::memmem::Finder<'static>; 2],
+    header: [memchr::memmem::Finder<'static>; 8],
+}
+
+impl Default for Structure {
+    fn default() -> Self {
+        use memchr::memmem::Finder;
+        Self {
+            found: Vec::new(),
+            cols: Vec::new(),
+            insert: [Finder::new("nsert"), Finder::new("NSERT")],
+            header: [
+                Finder::new("eader"),
+                Finder::new("EADER"),
+                Finder::new("olumns"),
+                Finder::new("OLUMNS"),
+                Finder::new("cols"),
+                Finder::new("COLS"),
+                Finder::new("ields"),
+                Finder::new("IELDS"),
+            ],
+        }
+    }
 }
 
 impl Structure {
@@ -46,8 +70,12 @@ impl Structure {
             hl7(hay, &mut self.found);
         }
         if memchr::memchr(b',', hay).is_some() {
-            sql_insert(hay, &mut self.cols, &mut self.found);
-            csv_with_header(hay, &mut self.cols, &mut self.found);
+            if self.insert.iter().any(|f| f.find(hay).is_some()) {
+                sql_insert(hay, &mut self.cols, &mut self.found);
+            }
+            if self.header.iter().any(|f| f.find(hay).is_some()) {
+                csv_with_header(hay, &mut self.cols, &mut self.found);
+            }
         }
         if memchr::memchr(b'{', hay).is_some() {
             json_identifier_system(hay, &mut self.found);
@@ -492,7 +520,7 @@ fn csv_with_header(hay: &[u8], cols: &mut Vec<(u32, u32)>, out: &mut Vec<Implici
         // Re-split the row (cols holds the header; walk both).
         let mut i = q;
         let n = hay.len();
-        for k in 0..cols.len() {
+        for &(cs, ce) in cols.iter() {
             let (s, e, next) = if i < n && hay[i] == b'"' {
                 let mut j = i + 1;
                 while j < n && hay[j] != b'"' {
@@ -511,7 +539,6 @@ fn csv_with_header(hay: &[u8], cols: &mut Vec<(u32, u32)>, out: &mut Vec<Implici
                 }
                 (i, j, j)
             };
-            let (cs, ce) = cols[k];
             if s < e {
                 out.push(Implicit {
                     key: KeyName::Column(cs, ce),
@@ -883,14 +910,53 @@ fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
             && &close[2..2 + name.len()] == name
             && close[2 + name.len()] == b'>'
         {
+            let local = &hay[ns..ne];
+            let part = NAME_PARTS
+                .iter()
+                .find(|(k, _)| local.eq_ignore_ascii_case(k))
+                .filter(|_| xml_parent_is_name(hay, lt));
             out.push(Implicit {
-                key: KeyName::Column(ns as u32, ne as u32),
+                key: part.map_or(KeyName::Column(ns as u32, ne as u32), |&(_, canon)| {
+                    KeyName::Fixed(canon)
+                }),
                 start: ts as u32,
                 end: te as u32,
             });
         }
         i = te;
     }
+}
+
+/// Whether the element enclosing the tag opening at `lt` is a `…name` element
+/// (`<Name><Given>…`, `<patientName><family>…`).
+fn xml_parent_is_name(hay: &[u8], lt: usize) -> bool {
+    let mut depth = 0u32;
+    let mut i = lt;
+    while let Some(o) = memchr::memrchr(b'<', &hay[..i]) {
+        i = o;
+        let Some(gt) = memchr::memchr(b'>', &hay[o..lt]).map(|g| o + g) else {
+            continue;
+        };
+        if hay.get(o + 1) == Some(&b'/') {
+            depth += 1;
+            continue;
+        }
+        if hay[gt - 1] == b'/' || !hay.get(o + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        if depth > 0 {
+            depth -= 1;
+            continue;
+        }
+        let mut ne = o + 1;
+        while ne < gt && (hay[ne].is_ascii_alphanumeric() || matches!(hay[ne], b'_' | b'-' | b':'))
+        {
+            ne += 1;
+        }
+        let name = &hay[o + 1..ne];
+        return name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b"name");
+    }
+    false
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1121,10 +1187,12 @@ mod tests {
         let p = pairs(
             r#"<patient><name><given>Ann</given><family>Lee</family></name><birthTime value="19620314"/><id root="2.16.840.1.113883.4.1" extension="219099999"/><status>ok</status></patient>"#,
         );
-        assert!(has(&p, "given", "Ann"));
-        assert!(has(&p, "family", "Lee"));
+        assert!(has(&p, "first name", "Ann"));
+        assert!(has(&p, "last name", "Lee"));
         assert!(has(&p, "birthTime", "19620314"));
         assert!(has(&p, "ssn", "219099999"));
+        let p = pairs("<Device><Family>inet</Family></Device>");
+        assert!(has(&p, "Family", "inet"));
     }
 
     #[test]

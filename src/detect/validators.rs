@@ -16,8 +16,8 @@ pub enum Validator {
     Card,
     /// `card` for 17–19-digit bare runs too (used with a card keyword as context).
     CardLong,
-    /// An identifier token: 6–15 characters, at least 4 digits, at most one `-` (so that
-    /// dates and plain words are not ids).
+    /// An identifier token: 6–15 upper-case letters and digits, at least 4 digits, at most
+    /// one `-` (so that dates, host names and plain words are not ids).
     IdToken,
     /// International phone `+<country code><subscriber>`: 10–15 digits, no leading 0 or 1.
     PhoneIntl,
@@ -161,10 +161,14 @@ fn card(span: &[u8], long_ok: bool) -> bool {
 }
 
 fn id_token(span: &[u8]) -> bool {
+    let dash = span.iter().position(|&b| b == b'-');
     (6..=15).contains(&span.len())
         && span.iter().filter(|b| b.is_ascii_digit()).count() >= 4
         && span.iter().filter(|&&b| b == b'-').count() <= 1
-        && span.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        // Plan ids are upper-case: `node-12345` (cluster membership) is not one.
+        && span.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-')
+        // Nor is a year-month (`2024-01`).
+        && dash.is_none_or(|d| d >= 2 && span.len() - d > 3)
 }
 
 fn phone_intl(span: &[u8]) -> bool {
