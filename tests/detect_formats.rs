@@ -206,6 +206,14 @@ fn dates_on_lines_about_a_person_but_never_the_log_timestamp() {
         "the log timestamp is not PHI: {got:?}"
     );
     clean("2025-11-23 10:00:01 INFO cache refreshed 04/23/2023 entries=12");
+    expect(
+        "2025-11-23 10:00:01 INFO note: admitted 2024-03-14 10:30:00 via ED",
+        &[(Date, "2024-03-14")],
+    );
+    expect(
+        "import: born 1962-03-14 00:00:00 ok",
+        &[(Date, "1962-03-14")],
+    );
 }
 
 #[test]

@@ -483,6 +483,17 @@ impl Scanner {
             return Verdict::Reject;
         }
         let req = &det.rule_require[r as usize];
+        // A recent date followed by a time with seconds is a machine timestamp (the log's
+        // own, an event time) unless a personal cue directly precedes it ("admitted
+        // 2024-03-14 10:30:00").
+        if rule.phi_type == PhiType::Date && followed_by_clock(hay, e) && !has_old_year(&hay[s..e])
+        {
+            return if !req.is_empty() && self.cue_before(req, hay, s, 24) {
+                Verdict::Accept
+            } else {
+                Verdict::Reject
+            };
+        }
         if req.is_empty() || self.context_near(req, hay, s, e, rule) {
             return Verdict::Accept;
         }
@@ -512,9 +523,15 @@ impl Scanner {
         {
             return false;
         }
-        // A date followed by a time with seconds is a machine timestamp (the log's own, an
-        // event time), never a birth or visit date.
-        !(rule.phi_type == PhiType::Date && followed_by_clock(hay, e))
+        true
+    }
+
+    /// A context keyword ending within `max` bytes before `s`.
+    fn cue_before(&self, lits: &[u32], hay: &[u8], s: usize, max: usize) -> bool {
+        self.hits.iter().any(|h| {
+            let (hs, he) = (h.start as usize, h.end as usize);
+            he <= s && he + max >= s && lits.contains(&h.lit) && (hs == 0 || !is_word(hay[hs - 1]))
+        })
     }
 
     fn validate(&self, det: &Detector, v: RuleValidator, span: &[u8]) -> bool {
