@@ -523,6 +523,11 @@ impl Scanner {
         {
             return false;
         }
+        // A digit run glued by `-` to more alphanumerics is part of a UUID or a longer id
+        // (`24903618-5411-4047-aab8-…`), not a card number or SSN.
+        if matches!(rule.phi_type, PhiType::CreditCard | PhiType::Ssn) && glued_by_dash(hay, s, e) {
+            return false;
+        }
         true
     }
 
@@ -795,6 +800,12 @@ fn hexcolon_run(hay: &[u8], s: usize, e: usize, ip: bool) -> (usize, usize) {
         }
     }
     (rs, re)
+}
+
+/// Whether `hay[s..e]` continues through a `-` into more alphanumerics on either side.
+fn glued_by_dash(hay: &[u8], s: usize, e: usize) -> bool {
+    (e + 1 < hay.len() && hay[e] == b'-' && hay[e + 1].is_ascii_alphanumeric())
+        || (s >= 2 && hay[s - 1] == b'-' && hay[s - 2].is_ascii_alphanumeric())
 }
 
 /// IP spans that name no host: a network address `x.0.0.0`, or colon-separated groups of
