@@ -20,6 +20,7 @@ mod names;
 mod phi_type;
 mod scanner;
 mod shape;
+mod structure;
 mod validators;
 
 use std::sync::Arc;

@@ -231,26 +231,40 @@ impl Names {
         }
     }
 
+    /// Upper-cases `word` into `buf`, dropping apostrophes: the Census lists spell
+    /// `O'Brien` as `OBRIEN`.
     fn upper<'a>(word: &[u8], buf: &'a mut [u8; 32]) -> Option<&'a [u8]> {
-        if word.len() > buf.len() {
-            return None;
+        let mut n = 0;
+        for &b in word {
+            if b == b'\'' {
+                continue;
+            }
+            *buf.get_mut(n)? = b.to_ascii_uppercase();
+            n += 1;
         }
-        for (d, s) in buf.iter_mut().zip(word) {
-            *d = s.to_ascii_uppercase();
+        Some(&buf[..n])
+    }
+
+    /// Looks `word` up whole, then (for `Smith-Jones`) each hyphenated part.
+    fn lookup(set: &FnvSet, word: &[u8]) -> bool {
+        let mut buf = [0u8; 32];
+        if Self::upper(word, &mut buf).is_some_and(|w| set.contains(w)) {
+            return true;
         }
-        Some(&buf[..word.len()])
+        word.contains(&b'-')
+            && word.split(|b| *b == b'-').any(|part| {
+                part.len() >= 2 && Self::upper(part, &mut buf).is_some_and(|w| set.contains(w))
+            })
     }
 
     /// Whether `word` (any case) is a first name.
     pub fn is_first(&self, word: &[u8]) -> bool {
-        let mut buf = [0u8; 32];
-        Self::upper(word, &mut buf).is_some_and(|w| self.first.contains(w))
+        Self::lookup(&self.first, word)
     }
 
     /// Whether `word` (any case) is a surname.
     pub fn is_last(&self, word: &[u8]) -> bool {
-        let mut buf = [0u8; 32];
-        Self::upper(word, &mut buf).is_some_and(|w| self.last.contains(w))
+        Self::lookup(&self.last, word)
     }
 
     /// Whether `word` is a first name that is also a common word.
@@ -266,7 +280,7 @@ impl Names {
         let words: Vec<&[u8]> = span
             .split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
             .map(|w| w.strip_suffix(b".").unwrap_or(w))
-            .filter(|w| !w.is_empty())
+            .filter(|w| !w.is_empty() && !is_particle(w))
             .collect();
         if words.is_empty() || !words.iter().all(|w| name_cased(w)) {
             return false;
@@ -278,8 +292,19 @@ impl Names {
         let comma = span.contains(&b',');
         (self.is_first(first) && !self.is_common_first(first))
             || self.is_last(last) && (full.len() > 1 || self.is_first(last) || !comma)
-            || (comma && self.is_last(first) && full.len() > 1 && self.is_first(full[1]))
+            // `LAST, First` after a cue: the surname carries it (first names outside the
+            // 1990 lists, e.g. `GREEN, Lakshmi`, are common).
+            || (comma && self.is_last(first) && full.len() > 1)
     }
+}
+
+/// Lower-case surname particles: `de la Cruz`, `van der Berg`, `bin Laden`.
+pub fn is_particle(w: &[u8]) -> bool {
+    const PARTICLES: [&[u8]; 14] = [
+        b"van", b"von", b"der", b"den", b"de", b"del", b"della", b"la", b"le", b"da", b"di", b"du",
+        b"bin", b"ter",
+    ];
+    w.first().is_some_and(u8::is_ascii_lowercase) && PARTICLES.contains(&w)
 }
 
 /// A capitalised word: `Smith` or `SMITH` (letters, `'` and `-` after the first).
@@ -316,6 +341,20 @@ fn well_cased(w: &[u8]) -> bool {
             || tail.iter().all(|b| !b.is_ascii_lowercase()))
 }
 
+/// After a closing quote at `e` (a word that is a whole quoted cell), the start of the next
+/// quoted cell (`', '`, `','`), when there is one.
+fn quoted_next_cell(hay: &[u8], e: usize, q: u8) -> Option<usize> {
+    let mut j = e + 1;
+    if hay.get(j) != Some(&b',') {
+        return None;
+    }
+    j += 1;
+    while hay.get(j) == Some(&b' ') {
+        j += 1;
+    }
+    (hay.get(j) == Some(&q)).then_some(j + 1)
+}
+
 /// Finds dictionary name pairs in `hay`: `First Last`, `First M. Last`, `Last, First` and
 /// HL7 `LAST^FIRST`. Calls `found(start, end)` for each.
 pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)) {
@@ -341,6 +380,14 @@ pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)
             b',' if e1 + 1 < n && hay[e1 + 1] == b' ' => (1, e1 + 2),
             b',' | b'\t' | b';' => (3, e1 + 1),
             b'^' => (2, e1 + 1),
+            // Quoted cells: `'Ann', 'Lee'` (SQL VALUES) or `"Ann","Lee"` (JSON arrays).
+            q @ (b'\'' | b'"') if i > 0 && hay[i - 1] == q => match quoted_next_cell(hay, e1, q) {
+                Some(j) => (3, j),
+                None => {
+                    i = e1;
+                    continue;
+                }
+            },
             _ => {
                 i = e1;
                 continue;
@@ -362,14 +409,25 @@ pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)
         }
         let e2 = word_at(hay, j);
         let w2 = &hay[j..e2];
+        let cell_end_ok = !matches!(hay[e1], b'\'' | b'"') || hay.get(e2) == Some(&hay[e1]);
         if w2.len() < 2
             || !well_cased(w2)
+            || !cell_end_ok
             || (e2 < n && (hay[e2].is_ascii_digit() || hay[e2] == b'_'))
         {
             i = e1;
             continue;
         }
+        let single_quoted = hay[e1] == b'\'';
         let hit = match sep_kind {
+            // SQL VALUES cells: two adjacent single-quoted capitalised words, one of them
+            // a dictionary name ('Oluwaseun', 'Kowalski').
+            3 if single_quoted => {
+                (names.is_first(w1) && !names.is_common_first(w1))
+                    || names.is_last(w2)
+                    || names.is_last(w1)
+                    || (names.is_first(w2) && !names.is_common_first(w2))
+            }
             0 => names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1),
             // CSV/TSV cells: First,Last or Last,First.
             3 => {
@@ -379,7 +437,13 @@ pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)
             _ => names.is_last(w1) && names.is_first(w2) && !names.is_common_first(w2),
         };
         if hit {
-            found(i, e2);
+            if matches!(hay[e1], b'\'' | b'"') {
+                // Two quoted cells: two names, the quotes between them are not PHI.
+                found(i, e1);
+                found(j, e2);
+            } else {
+                found(i, e2);
+            }
             i = e2;
         } else {
             i = e1;

@@ -11,6 +11,7 @@ use regex_automata::{Input, meta};
 use super::catalog::{Rule, RuleValidator, Trigger};
 use super::literals::{Hit, LiteralScratch};
 use super::shape::Shapes;
+use super::structure::{Implicit, KeyName, Structure};
 use super::validators::{Validator, parse_ipv4, parse_ipv6};
 use super::{Detector, Finding, PhiType, RuleIdx};
 
@@ -55,6 +56,21 @@ pub struct Scanner {
     decoded_map: Vec<u32>,
     spans: Vec<(usize, usize)>,
     litbuf: Vec<u8>,
+    structure: Structure,
+    /// Dates that pass everything but their keyword context: kept if the line names a
+    /// person.
+    pending: Vec<(u32, u32, u32)>,
+    /// Date windows skipped for want of a keyword, confirmed if the line names a person.
+    deferred: Vec<(u32, u32, u32)>,
+    person_line: bool,
+}
+
+/// What the confirm stage makes of one regex match.
+enum Verdict {
+    Accept,
+    Reject,
+    /// A date that counts only on a line about a person.
+    IfPerson,
 }
 
 impl std::fmt::Debug for Scanner {
@@ -118,6 +134,10 @@ impl Scanner {
             decoded_map: Vec::new(),
             spans: Vec::new(),
             litbuf: Vec::new(),
+            structure: Structure::default(),
+            pending: Vec::new(),
+            deferred: Vec::new(),
+            person_line: false,
         }
     }
 
@@ -209,6 +229,8 @@ impl Scanner {
     fn scan_text(&mut self, hay: &[u8], base: usize, map: Option<&[u32]>) -> Result<(), ScanError> {
         let det = Arc::clone(&self.det);
         let first_raw = self.raw.len();
+        self.pending.clear();
+        self.deferred.clear();
         self.hits.clear();
         // Literals run over the line plus one space, so that keywords spelled with a
         // trailing separator (" st ", "dob :") also match at the end of the line.
@@ -282,6 +304,7 @@ impl Scanner {
                     continue;
                 }
                 let w = rule.spec.window as u32;
+                let (s, e) = clip(t.start, t.end, w);
                 if !det.rule_require[r as usize].is_empty()
                     && !self.context_near(
                         &det.rule_require[r as usize],
@@ -291,9 +314,12 @@ impl Scanner {
                         rule,
                     )
                 {
+                    // Confirmed later only if the line turns out to be about a person.
+                    if rule.phi_type == PhiType::Date {
+                        self.deferred.push((r, s, e));
+                    }
                     continue;
                 }
-                let (s, e) = clip(t.start, t.end, w);
                 self.windows.push((r, s, e));
             }
         }
@@ -337,6 +363,33 @@ impl Scanner {
             for (s, e) in found {
                 self.push(r, s, e);
             }
+        }
+        // Positional and sibling-keyed values (HL7 fields, SQL/CSV columns, FHIR
+        // identifiers) go through the key-led rules under their implicit key.
+        self.structure.find(hay);
+        let implicit = std::mem::take(&mut self.structure.found);
+        for imp in &implicit {
+            self.implicit_key(&det, hay, *imp);
+        }
+        self.structure.found = implicit;
+        let person = self.raw[first_raw..].iter().any(|f| {
+            matches!(
+                f.phi_type,
+                PhiType::Name | PhiType::Mrn | PhiType::Ssn | PhiType::HealthPlanId
+            )
+        });
+        if person {
+            for i in 0..self.pending.len() {
+                let (r, s, e) = self.pending[i];
+                self.push(r, s as usize, e as usize);
+            }
+            self.person_line = true;
+            let deferred = std::mem::take(&mut self.deferred);
+            for &(r, s, e) in &deferred {
+                self.confirm(&det, r, hay, s as usize, e as usize);
+            }
+            self.deferred = deferred;
+            self.person_line = false;
         }
         // Map offsets of this pass.
         for f in &mut self.raw[first_raw..] {
@@ -396,18 +449,64 @@ impl Scanner {
             }
             input.set_start(next);
         }
-        for &(s, mut e) in &found {
+        for &(mut s, mut e) in &found {
             if rule.phi_type == PhiType::Name {
                 e = trim_name(hay, s, e);
             }
-            if self.accept(det, r, hay, s, e) {
-                self.push(r, s, e);
+            // A MAC or IPv6 address is a whole hex-and-colon run: a 16-pair certificate
+            // serial holds neither, and a partial IPv6 match grows to its full address.
+            if matches!(rule.trigger, Trigger::HexColon) {
+                let (rs, re) = hexcolon_run(hay, s, e, rule.phi_type == PhiType::Ip);
+                if rule.phi_type == PhiType::Ip {
+                    (s, e) = (rs, re);
+                } else if (rs, re) != (s, e) {
+                    continue;
+                }
+            }
+            match self.accept(det, r, hay, s, e) {
+                Verdict::Accept => self.push(r, s, e),
+                Verdict::IfPerson if self.person_line => self.push(r, s, e),
+                Verdict::IfPerson => self.pending.push((r, s as u32, e as u32)),
+                Verdict::Reject => {}
             }
         }
         self.spans = found;
     }
 
-    fn accept(&self, det: &Detector, r: u32, hay: &[u8], s: usize, e: usize) -> bool {
+    fn accept(&self, det: &Detector, r: u32, hay: &[u8], s: usize, e: usize) -> Verdict {
+        if !self.accept_core(det, r, hay, s, e) {
+            return Verdict::Reject;
+        }
+        let rule = &det.rules[r as usize];
+        let veto = &det.rule_veto[r as usize];
+        if !veto.is_empty() && self.context_near(veto, hay, s, e, rule) {
+            return Verdict::Reject;
+        }
+        let req = &det.rule_require[r as usize];
+        // A recent date followed by a time with seconds is a machine timestamp (the log's
+        // own, an event time) unless a personal cue directly precedes it ("admitted
+        // 2024-03-14 10:30:00").
+        if rule.phi_type == PhiType::Date && followed_by_clock(hay, e) && !has_old_year(&hay[s..e])
+        {
+            return if !req.is_empty() && self.cue_before(req, hay, s, 24) {
+                Verdict::Accept
+            } else {
+                Verdict::Reject
+            };
+        }
+        if req.is_empty() || self.context_near(req, hay, s, e, rule) {
+            return Verdict::Accept;
+        }
+        // A date without a date keyword is still personal on a line about a person (one
+        // with a name, MRN, SSN or member id): unless it opens the line (the log's own
+        // timestamp).
+        if rule.phi_type == PhiType::Date && !hay[..s].iter().all(|b| !b.is_ascii_alphanumeric()) {
+            return Verdict::IfPerson;
+        }
+        Verdict::Reject
+    }
+
+    fn accept_core(&self, det: &Detector, r: u32, hay: &[u8], s: usize, e: usize) -> bool {
         let rule = &det.rules[r as usize];
         let span = &hay[s..e];
         if let Some(v) = rule.validator {
@@ -415,21 +514,29 @@ impl Scanner {
                 return false;
             }
         }
-        // `Chrome/119.0.6045.105`: a product version, not an address.
+        // `Chrome/119.0.6045.105`, `v1.2.3.4`: a product version, not an address; a
+        // fingerprint of 2-digit hex groups is not an IPv6 address.
         if rule.phi_type == PhiType::Ip
-            && (self.ip_allowed(det, span) || (s > 0 && hay[s - 1] == b'/'))
+            && (self.ip_allowed(det, span)
+                || (s > 0 && (hay[s - 1] == b'/' || hay[s - 1].is_ascii_alphabetic()))
+                || not_a_host_address(span))
         {
             return false;
         }
-        let req = &det.rule_require[r as usize];
-        if !req.is_empty() && !self.context_near(req, hay, s, e, rule) {
-            return false;
-        }
-        let veto = &det.rule_veto[r as usize];
-        if !veto.is_empty() && self.context_near(veto, hay, s, e, rule) {
+        // A digit run glued by `-` to more alphanumerics is part of a UUID or a longer id
+        // (`24903618-5411-4047-aab8-…`), not a card number or SSN.
+        if matches!(rule.phi_type, PhiType::CreditCard | PhiType::Ssn) && glued_by_dash(hay, s, e) {
             return false;
         }
         true
+    }
+
+    /// A context keyword ending within `max` bytes before `s`.
+    fn cue_before(&self, lits: &[u32], hay: &[u8], s: usize, max: usize) -> bool {
+        self.hits.iter().any(|h| {
+            let (hs, he) = (h.start as usize, h.end as usize);
+            he <= s && he + max >= s && lits.contains(&h.lit) && (hs == 0 || !is_word(hay[hs - 1]))
+        })
     }
 
     fn validate(&self, det: &Detector, v: RuleValidator, span: &[u8]) -> bool {
@@ -488,14 +595,78 @@ impl Scanner {
         if p >= n {
             return;
         }
+        // A JSON array of scalars (`"given": ["Ann", "Marie"]`): each element is a value.
+        if hay[p] == b'[' {
+            let mut q = p + 1;
+            loop {
+                while q < n && matches!(hay[q], b' ' | b'\t' | b',') {
+                    q += 1;
+                }
+                if q >= n || !matches!(hay[q], b'"' | b'0'..=b'9') {
+                    return;
+                }
+                let Some((vs, ve)) = value_span(hay, q, PhiType::OtherId, false) else {
+                    return;
+                };
+                for &r in &det.lit_keys[h.lit as usize] {
+                    let rule = &det.rules[r as usize];
+                    if self.value_ok(rule, &hay[vs..ve]) {
+                        self.push(r, vs, ve);
+                    }
+                }
+                q = ve + usize::from(hay.get(ve) == Some(&b'"'));
+            }
+        }
+        // A `?key=value&…` query parameter ends at `&` or whitespace: no extra words.
+        let in_query = s > 0 && matches!(hay[s - 1], b'?' | b'&' | b';');
         for &r in &det.lit_keys[h.lit as usize] {
             let rule = &det.rules[r as usize];
-            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type) {
+            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, !in_query) {
                 if self.value_ok(rule, &hay[vs..ve]) {
                     self.push(r, vs, ve);
                 }
             }
         }
+    }
+
+    /// A value whose key is implied by its position or a sibling field.
+    fn implicit_key(&mut self, det: &Detector, hay: &[u8], imp: Implicit) {
+        let (mut vs, mut ve) = (imp.start as usize, imp.end as usize);
+        while vs < ve && hay[vs].is_ascii_whitespace() {
+            vs += 1;
+        }
+        while ve > vs && hay[ve - 1].is_ascii_whitespace() {
+            ve -= 1;
+        }
+        if vs >= ve {
+            return;
+        }
+        let key: &[u8] = match imp.key {
+            KeyName::Fixed(k) => k.as_bytes(),
+            KeyName::Column(a, b) => &hay[a as usize..b as usize],
+        };
+        let mut kb = std::mem::take(&mut self.keybuf);
+        super::catalog::normalise_key(key, &mut kb);
+        // Short column names used in CSV headers and SQL schemas.
+        let alias: Option<&[u8]> = match kb.as_slice() {
+            b"first" | b"fname" | b"firstnm" | b"givenname" => Some(b"firstname"),
+            b"last" | b"lname" | b"lastnm" | b"familyname" => Some(b"lastname"),
+            b"middle" | b"mname" => Some(b"middlename"),
+            b"birth" | b"born" => Some(b"dob"),
+            _ => None,
+        };
+        if let Some(a) = alias {
+            kb.clear();
+            kb.extend_from_slice(a);
+        }
+        for (nk, r) in &det.key_norms {
+            let hit =
+                kb == *nk || (alias.is_none() && kb.ends_with(nk) && suffix_at_word(key, nk.len()));
+            if hit && self.value_ok(&det.rules[*r as usize], &hay[vs..ve]) {
+                self.push(*r, vs, ve);
+            }
+        }
+        self.keybuf = kb;
     }
 
     fn value_ok(&self, rule: &Rule, value: &[u8]) -> bool {
@@ -587,6 +758,158 @@ impl Scanner {
     }
 }
 
+/// Whether the last `n` alphanumerics of `key` start a word (`patient_dob`, `patientDob`),
+/// so that `usage` does not end with the key `age`.
+fn suffix_at_word(key: &[u8], n: usize) -> bool {
+    let mut seen = 0;
+    let mut j = key.len();
+    while j > 0 && seen < n {
+        j -= 1;
+        if key[j].is_ascii_alphanumeric() {
+            seen += 1;
+        }
+    }
+    seen == n
+        && (j == 0
+            || !key[j - 1].is_ascii_alphanumeric()
+            || (key[j].is_ascii_uppercase() && key[j - 1].is_ascii_lowercase()))
+}
+
+/// The maximal run of hex digits and colons (and dots for IPv6-with-IPv4, dashes for
+/// dashed MACs) around `s..e`, without trailing separators.
+fn hexcolon_run(hay: &[u8], s: usize, e: usize, ip: bool) -> (usize, usize) {
+    let dashed = hay[s..e].contains(&b'-');
+    let part =
+        |b: u8| b.is_ascii_hexdigit() || b == b':' || (ip && b == b'.') || (dashed && b == b'-');
+    let (mut rs, mut re) = (s, e);
+    while rs > 0 && part(hay[rs - 1]) {
+        rs -= 1;
+    }
+    while re < hay.len() && part(hay[re]) {
+        re += 1;
+    }
+    while re > e && matches!(hay[re - 1], b':' | b'.' | b'-') {
+        re -= 1;
+    }
+    while rs < s {
+        let b = hay[rs];
+        if b == b'.' || b == b'-' || (b == b':' && hay.get(rs + 1) != Some(&b':')) {
+            rs += 1;
+        } else {
+            break;
+        }
+    }
+    (rs, re)
+}
+
+/// Whether `hay[s..e]` continues through a `-` into more alphanumerics on either side.
+fn glued_by_dash(hay: &[u8], s: usize, e: usize) -> bool {
+    (e + 1 < hay.len() && hay[e] == b'-' && hay[e + 1].is_ascii_alphanumeric())
+        || (s >= 2 && hay[s - 1] == b'-' && hay[s - 2].is_ascii_alphanumeric())
+}
+
+/// IP spans that name no host: a network address `x.0.0.0`, or colon-separated groups of
+/// exactly two hex digits with no `::` (certificate fingerprints and serials).
+fn not_a_host_address(span: &[u8]) -> bool {
+    if span.ends_with(b".0.0.0") && !span.contains(&b':') {
+        return true;
+    }
+    span.contains(&b':')
+        && !span.windows(2).any(|w| w == b"::")
+        && span.split(|b| *b == b':').all(|g| g.len() == 2)
+}
+
+/// Whether `hay[e..]` starts with `[ T]h:mm:ss` / `hh:mm:ss`.
+fn followed_by_clock(hay: &[u8], e: usize) -> bool {
+    let Some(rest) = hay.get(e + 1..) else {
+        return false;
+    };
+    if !matches!(hay[e], b' ' | b'T' | b't' | b'_') {
+        return false;
+    }
+    let d = |i: usize| rest.get(i).is_some_and(u8::is_ascii_digit);
+    let c = |i: usize| rest.get(i) == Some(&b':');
+    let h = if d(0) && d(1) {
+        2
+    } else if d(0) {
+        1
+    } else {
+        return false;
+    };
+    c(h) && d(h + 1) && d(h + 2) && c(h + 3) && d(h + 4) && d(h + 5)
+}
+
+/// Words that end a name when they follow it ("John Smith Admitted", "Ann Lee Phone").
+fn is_name_stop(w: &[u8]) -> bool {
+    const STOP: [&[u8]; 64] = [
+        b"admitted",
+        b"discharged",
+        b"seen",
+        b"called",
+        b"calling",
+        b"was",
+        b"is",
+        b"has",
+        b"had",
+        b"dob",
+        b"mrn",
+        b"ssn",
+        b"age",
+        b"aged",
+        b"born",
+        b"room",
+        b"bed",
+        b"with",
+        b"from",
+        b"on",
+        b"at",
+        b"for",
+        b"in",
+        b"and",
+        b"to",
+        b"via",
+        b"re",
+        b"phone",
+        b"tel",
+        b"email",
+        b"reports",
+        b"presented",
+        b"denies",
+        b"status",
+        b"date",
+        b"id",
+        b"no",
+        b"the",
+        b"of",
+        b"per",
+        b"by",
+        b"who",
+        b"said",
+        b"states",
+        b"arrived",
+        b"transferred",
+        b"expired",
+        b"died",
+        b"deceased",
+        b"cancelled",
+        b"rescheduled",
+        b"scheduled",
+        b"checked",
+        b"signed",
+        b"ordered",
+        b"admission",
+        b"discharge",
+        b"visit",
+        b"appointment",
+        b"account",
+        b"acct",
+        b"member",
+        b"policy",
+        b"insurance",
+    ];
+    w.len() <= 12 && STOP.iter().any(|s| w.eq_ignore_ascii_case(s))
+}
+
 /// A Title-case name does not run on into an upper-case word ("John Smith DOB"): cut there.
 fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
     let span = &hay[s..e];
@@ -602,7 +925,7 @@ fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
         let w = &span[w0..i];
         if w.len() >= 2 {
             let caps = w.iter().all(|b| !b.is_ascii_lowercase());
-            if caps && title_seen {
+            if (caps || is_name_stop(w)) && (title_seen || w0 > 0 && is_name_stop(w)) {
                 let mut end = s + w0;
                 while end > s && !hay[end - 1].is_ascii_alphabetic() && hay[end - 1] != b'.' {
                     end -= 1;
@@ -651,7 +974,9 @@ fn trim(v: &[u8]) -> &[u8] {
     &v[s..e.max(s)]
 }
 
-fn value_span(hay: &[u8], p: usize, ty: PhiType) -> Option<(usize, usize)> {
+/// The value after a key at `p`: a quoted string, or a bare token plus (for names,
+/// addresses and dates, when `extras`) a few following words that continue it.
+fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize, usize)> {
     let n = hay.len();
     let q = hay[p];
     if q == b'"' || q == b'\'' {
@@ -686,13 +1011,21 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType) -> Option<(usize, usize)> {
         )
     };
     let mut e = p;
-    while e < n && !stop(hay[e]) {
+    // An apostrophe between letters is part of the value (`name=O'Brien`).
+    while e < n
+        && (!stop(hay[e])
+            || (hay[e] == b'\''
+                && e > p
+                && hay[e - 1].is_ascii_alphabetic()
+                && hay.get(e + 1).is_some_and(u8::is_ascii_alphabetic)))
+    {
         e += 1;
     }
     if e == p {
         return None;
     }
     let (max_extra, allow_digits) = match ty {
+        _ if !extras => (0, false),
         PhiType::Name => (3, false),
         PhiType::Address => (8, true),
         PhiType::Date => (3, true),
@@ -724,6 +1057,17 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType) -> Option<(usize, usize)> {
         if word.contains(&b'=') || word.ends_with(b":") {
             break;
         }
+        // A date continues with numbers and month names ("March 14, 1962", "10:30"), not
+        // with the next field ("2003-03-01 HTTP/1.1").
+        if ty == PhiType::Date
+            && !(word[0].is_ascii_digit() && !word.contains(&b'/') || is_month_word(word))
+        {
+            break;
+        }
+        // A name stops at an all-caps keyword ("John Smith DOB").
+        if ty == PhiType::Name && word.len() > 1 && word.iter().all(|b| !b.is_ascii_lowercase()) {
+            break;
+        }
         e = t;
         extra += 1;
     }
@@ -732,6 +1076,14 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType) -> Option<(usize, usize)> {
         e -= 1;
     }
     Some((p, e))
+}
+
+fn is_month_word(w: &[u8]) -> bool {
+    const MONTHS: [&[u8]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    w.len() >= 3 && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
 }
 
 /// Decodes a JSON string body; `map[i]` is the raw offset of decoded byte `i` (plus one

@@ -10,8 +10,17 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 pub enum Validator {
     /// Luhn over the digits (IMEI).
     Luhn,
-    /// Payment card: known IIN range, 13–19 digits, Luhn.
+    /// Payment card: known IIN range with a length its scheme issues, Luhn; a bare digit
+    /// run (no separators) longer than 16 digits is left to `card_long` (it needs context:
+    /// 17–19-digit snowflake ids pass Luhn and an IIN by chance one time in ten).
     Card,
+    /// `card` for 17–19-digit bare runs too (used with a card keyword as context).
+    CardLong,
+    /// An identifier token: 6–15 upper-case letters and digits, at least 4 digits, at most
+    /// one `-` (so that dates, host names and plain words are not ids).
+    IdToken,
+    /// International phone `+<country code><subscriber>`: 10–15 digits, no leading 0 or 1.
+    PhoneIntl,
     /// US SSN: area 001–899 except 666, group 01–99, serial 0001–9999.
     Ssn,
     /// NPI: 10 digits, Luhn over `80840` + the digits.
@@ -45,6 +54,9 @@ impl std::str::FromStr for Validator {
         Ok(match s {
             "luhn" => Self::Luhn,
             "card" => Self::Card,
+            "card_long" => Self::CardLong,
+            "id_token" => Self::IdToken,
+            "phone_intl" => Self::PhoneIntl,
             "ssn" => Self::Ssn,
             "npi" => Self::Npi,
             "dea" => Self::Dea,
@@ -67,7 +79,10 @@ impl Validator {
     pub fn check(self, span: &[u8]) -> bool {
         match self {
             Self::Luhn => luhn_digits(span),
-            Self::Card => card(span),
+            Self::Card => card(span, false),
+            Self::CardLong => card(span, true),
+            Self::IdToken => id_token(span),
+            Self::PhoneIntl => phone_intl(span),
             Self::Ssn => ssn(span),
             Self::Npi => npi(span),
             Self::Dea => dea(span),
@@ -119,30 +134,46 @@ fn luhn_digits(span: &[u8]) -> bool {
     luhn(&digit_vec(span))
 }
 
-fn card(span: &[u8]) -> bool {
+fn card(span: &[u8], long_ok: bool) -> bool {
     let ds = digit_vec(span);
-    if !(13..=19).contains(&ds.len()) || !luhn(&ds) {
+    let n = ds.len();
+    if !(13..=19).contains(&n) || !luhn(&ds) {
         return false;
     }
-    let prefix = |n: usize| ds.iter().take(n).fold(0u32, |acc, d| acc * 10 + d);
+    if n > 16 && !long_ok && span.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let prefix = |k: usize| ds.iter().take(k).fold(0u32, |acc, d| acc * 10 + d);
     let p1 = prefix(1);
     let p2 = prefix(2);
     let p3 = prefix(3);
     let p4 = prefix(4);
     let p6 = prefix(6);
-    p1 == 4
-        || (51..=55).contains(&p2)
-        || (222_100..=272_099).contains(&p6)
-        || p2 == 34
-        || p2 == 37
-        || p4 == 6011
-        || p2 == 65
-        || (644..=649).contains(&p3)
-        || (3528..=3589).contains(&p4)
-        || (300..=305).contains(&p3)
-        || p2 == 36
-        || p2 == 38
-        || p2 == 62
+    // (scheme prefix matches, lengths the scheme issues)
+    let visa = p1 == 4 && matches!(n, 13 | 16 | 19);
+    let mastercard = ((51..=55).contains(&p2) || (222_100..=272_099).contains(&p6)) && n == 16;
+    let amex = (p2 == 34 || p2 == 37) && n == 15;
+    let discover = (p4 == 6011 || p2 == 65 || (644..=649).contains(&p3)) && n >= 16;
+    let jcb = (3528..=3589).contains(&p4) && n >= 16;
+    let diners = ((300..=305).contains(&p3) || p2 == 36 || p2 == 38) && n >= 14;
+    let unionpay = p2 == 62 && n >= 16;
+    visa || mastercard || amex || discover || jcb || diners || unionpay
+}
+
+fn id_token(span: &[u8]) -> bool {
+    let dash = span.iter().position(|&b| b == b'-');
+    (6..=15).contains(&span.len())
+        && span.iter().filter(|b| b.is_ascii_digit()).count() >= 4
+        && span.iter().filter(|&&b| b == b'-').count() <= 1
+        // Plan ids are upper-case: `node-12345` (cluster membership) is not one.
+        && span.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'-')
+        // Nor is a year-month (`2024-01`).
+        && dash.is_none_or(|d| d >= 2 && span.len() - d > 3)
+}
+
+fn phone_intl(span: &[u8]) -> bool {
+    let ds = digit_vec(span);
+    span.first() == Some(&b'+') && (10..=15).contains(&ds.len()) && ds[0] >= 2
 }
 
 fn ssn(span: &[u8]) -> bool {

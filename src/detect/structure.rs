@@ -1,0 +1,1224 @@
+//! Structural decoders: formats whose values carry their meaning by *position*, by a
+//! *sibling* field or by a *parent* rather than by a key written next to the value. HL7 v2
+//! segments (`PID|…|` field numbers), ASC X12 segments (`NM1*IL*1*…~`), SQL `INSERT …
+//! (cols) VALUES (…)`, CSV rows announced with their header (`header: a,b,c …: 1,2,3`),
+//! FHIR-style `{"system": ".../mrn", "value": "…"}` identifiers, JSON name parts under a
+//! name key and XML elements all reduce to one mechanism: an *implicit key* for a value span. The
+//! scanner then applies the ordinary key-led rules (`rules/keys.toml`) to it, so a `dob`
+//! column, a PID-7 field and a `"dob":` JSON key are screened by the same rule.
+//!
+//! Everything here is a byte walk over the line with caller-owned buffers: nothing is
+//! allocated per line.
+
+/// Where an implicit key's name comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyName {
+    /// A canonical key (one of the spellings in `rules/keys.toml`).
+    Fixed(&'static str),
+    /// A column name in the line itself (`start..end`).
+    Column(u32, u32),
+}
+
+/// One implicit key/value pair found in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Implicit {
+    /// The key.
+    pub key: KeyName,
+    /// Value start (inclusive).
+    pub start: u32,
+    /// Value end (exclusive).
+    pub end: u32,
+}
+
+/// Reusable buffers for the decoders, and SIMD substring finders that gate the slower
+/// case-insensitive walks (most lines hold no `INSERT` and no `header:`).
+#[derive(Debug)]
+pub struct Structure {
+    /// The pairs found in the last line.
+    pub found: Vec<Implicit>,
+    cols: Vec<(u32, u32)>,
+    insert: [memchr::memmem::Finder<'static>; 2],
+    header: [memchr::memmem::Finder<'static>; 8],
+}
+
+impl Default for Structure {
+    fn default() -> Self {
+        use memchr::memmem::Finder;
+        Self {
+            found: Vec::new(),
+            cols: Vec::new(),
+            insert: [Finder::new("nsert"), Finder::new("NSERT")],
+            header: [
+                Finder::new("eader"),
+                Finder::new("EADER"),
+                Finder::new("olumns"),
+                Finder::new("OLUMNS"),
+                Finder::new("cols"),
+                Finder::new("COLS"),
+                Finder::new("ields"),
+                Finder::new("IELDS"),
+            ],
+        }
+    }
+}
+
+impl Structure {
+    /// Decodes every supported structure in `hay`; results are in `self.found`.
+    pub fn find(&mut self, hay: &[u8]) {
+        self.found.clear();
+        if memchr::memchr(b'|', hay).is_some() {
+            hl7(hay, &mut self.found);
+        }
+        if memchr::memchr(b',', hay).is_some() {
+            if self.insert.iter().any(|f| f.find(hay).is_some()) {
+                sql_insert(hay, &mut self.cols, &mut self.found);
+            }
+            if self.header.iter().any(|f| f.find(hay).is_some()) {
+                csv_with_header(hay, &mut self.cols, &mut self.found);
+            }
+        }
+        if memchr::memchr(b'{', hay).is_some() {
+            json_identifier_system(hay, &mut self.found);
+            json_name_parts(hay, &mut self.found);
+        }
+        if memchr::memchr(b'<', hay).is_some() {
+            xml_elements(hay, &mut self.found);
+        }
+        if memchr::memchr(b'~', hay).is_some() && memchr::memchr(b'*', hay).is_some() {
+            x12(hay, &mut self.found);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// HL7 v2
+
+/// What one HL7 component position means: (segment, field, component, key). Component 0
+/// means "every component" (a bare value); components are 1-based as in the standard.
+/// Only fields that hold PHI in the v2.x tables are listed.
+const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
+    // PID: patient identification.
+    (b"PID", 2, 1, "mrn"),
+    (b"PID", 3, 1, "mrn"),
+    (b"PID", 4, 1, "mrn"),
+    (b"PID", 5, 1, "last name"),
+    (b"PID", 5, 2, "first name"),
+    (b"PID", 5, 3, "middle name"),
+    (b"PID", 6, 1, "last name"),
+    (b"PID", 6, 2, "first name"),
+    (b"PID", 7, 1, "dob"),
+    (b"PID", 9, 1, "last name"),
+    (b"PID", 9, 2, "first name"),
+    (b"PID", 11, 1, "address"),
+    (b"PID", 11, 2, "address"),
+    (b"PID", 11, 3, "city"),
+    (b"PID", 11, 5, "zip"),
+    (b"PID", 13, 1, "phone"),
+    (b"PID", 13, 4, "email"),
+    (b"PID", 14, 1, "phone"),
+    (b"PID", 18, 1, "account number"),
+    (b"PID", 19, 1, "ssn"),
+    (b"PID", 20, 1, "drivers license"),
+    (b"PID", 29, 1, "date of death"),
+    // NK1: next of kin.
+    (b"NK1", 2, 1, "last name"),
+    (b"NK1", 2, 2, "first name"),
+    (b"NK1", 4, 1, "address"),
+    (b"NK1", 4, 2, "address"),
+    (b"NK1", 4, 3, "city"),
+    (b"NK1", 4, 5, "zip"),
+    (b"NK1", 5, 1, "phone"),
+    (b"NK1", 6, 1, "phone"),
+    // PV1: visit. Attending / referring / consulting / admitting doctor: XCN (id, family,
+    // given); the id is an NPI when it has the NPI shape.
+    (b"PV1", 7, 1, "npi"),
+    (b"PV1", 7, 2, "last name"),
+    (b"PV1", 7, 3, "first name"),
+    (b"PV1", 8, 1, "npi"),
+    (b"PV1", 8, 2, "last name"),
+    (b"PV1", 8, 3, "first name"),
+    (b"PV1", 9, 1, "npi"),
+    (b"PV1", 9, 2, "last name"),
+    (b"PV1", 9, 3, "first name"),
+    (b"PV1", 17, 1, "npi"),
+    (b"PV1", 17, 2, "last name"),
+    (b"PV1", 17, 3, "first name"),
+    (b"PV1", 19, 1, "account number"),
+    (b"PV1", 44, 1, "admit date"),
+    (b"PV1", 45, 1, "discharge date"),
+    // GT1: guarantor.
+    (b"GT1", 3, 1, "last name"),
+    (b"GT1", 3, 2, "first name"),
+    (b"GT1", 5, 1, "address"),
+    (b"GT1", 5, 3, "city"),
+    (b"GT1", 5, 5, "zip"),
+    (b"GT1", 6, 1, "phone"),
+    (b"GT1", 7, 1, "phone"),
+    (b"GT1", 8, 1, "dob"),
+    (b"GT1", 12, 1, "ssn"),
+    // IN1: insurance.
+    (b"IN1", 16, 1, "last name"),
+    (b"IN1", 16, 2, "first name"),
+    (b"IN1", 18, 1, "dob"),
+    (b"IN1", 19, 1, "address"),
+    (b"IN1", 19, 3, "city"),
+    (b"IN1", 19, 5, "zip"),
+    (b"IN1", 36, 1, "policy number"),
+    (b"IN1", 49, 1, "member id"),
+    // MRG: merge (prior identifiers).
+    (b"MRG", 1, 1, "mrn"),
+    (b"MRG", 3, 1, "account number"),
+    (b"MRG", 7, 1, "last name"),
+    (b"MRG", 7, 2, "first name"),
+];
+
+fn is_segment_id(hay: &[u8], i: usize) -> Option<&'static [u8; 3]> {
+    // `i` is the index of the `|` after a three-character segment id.
+    if i < 3 || (i > 3 && hay[i - 4].is_ascii_alphanumeric()) {
+        return None;
+    }
+    let id = &hay[i - 3..i];
+    HL7_MAP.iter().map(|m| m.0).find(|s| s.as_slice() == id)
+}
+
+/// Where a segment ends: CR/LF, an escaped `\r`/`\n`, or whitespace before the next
+/// segment id (`… PV1|`).
+fn segment_end(hay: &[u8], from: usize) -> usize {
+    let n = hay.len();
+    let mut j = from;
+    while j < n {
+        match hay[j] {
+            b'\r' | b'\n' | b'"' => return j,
+            b'\\' if j + 1 < n && matches!(hay[j + 1], b'r' | b'n') => return j,
+            b' ' | b'\t'
+                if j + 4 < n
+                    && hay[j + 1].is_ascii_uppercase()
+                    && hay[j + 2].is_ascii_alphanumeric()
+                    && hay[j + 3].is_ascii_alphanumeric()
+                    && hay[j + 4] == b'|' =>
+            {
+                return j;
+            }
+            _ => j += 1,
+        }
+    }
+    n
+}
+
+fn hl7(hay: &[u8], out: &mut Vec<Implicit>) {
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'|', &hay[from..]) {
+        let bar = from + off;
+        from = bar + 1;
+        let Some(seg) = is_segment_id(hay, bar) else {
+            continue;
+        };
+        let end = segment_end(hay, bar + 1);
+        // Walk fields: field k spans between the k-th and (k+1)-th `|`.
+        let mut field = 1u8;
+        let mut fs = bar + 1;
+        while fs <= end {
+            let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
+            hl7_field(hay, seg, field, fs, fe, out);
+            if fe >= end || field == u8::MAX {
+                break;
+            }
+            field += 1;
+            fs = fe + 1;
+        }
+        from = end.max(from);
+    }
+}
+
+fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &mut Vec<Implicit>) {
+    if fs >= fe {
+        return;
+    }
+    for &(s, f, comp, key) in HL7_MAP {
+        if s != seg || f != field {
+            continue;
+        }
+        // Each repetition (`~`), then the component.
+        let mut rs = fs;
+        while rs <= fe {
+            let re = memchr::memchr(b'~', &hay[rs..fe]).map_or(fe, |o| rs + o);
+            let mut c = 1u8;
+            let mut cs = rs;
+            loop {
+                let ce = memchr::memchr(b'^', &hay[cs..re]).map_or(re, |o| cs + o);
+                if c == comp {
+                    if cs < ce {
+                        out.push(Implicit {
+                            key: KeyName::Fixed(key),
+                            start: cs as u32,
+                            end: ce as u32,
+                        });
+                    }
+                    break;
+                }
+                if ce >= re {
+                    break;
+                }
+                c += 1;
+                cs = ce + 1;
+            }
+            if re >= fe {
+                break;
+            }
+            rs = re + 1;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// SQL INSERT … (cols) VALUES (…), (…)
+
+fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (from..=hay.len() - needle.len())
+        .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+fn skip_ws(hay: &[u8], mut i: usize) -> usize {
+    while i < hay.len() && hay[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// Parses a parenthesised list of column names starting at `hay[i] == '('`; returns the
+/// index after `)`.
+fn column_list(hay: &[u8], i: usize, cols: &mut Vec<(u32, u32)>) -> Option<usize> {
+    cols.clear();
+    let mut p = i + 1;
+    loop {
+        p = skip_ws(hay, p);
+        let q = hay.get(p).copied()?;
+        let quoted = matches!(q, b'`' | b'"' | b'[');
+        if quoted {
+            p += 1;
+        }
+        let s = p;
+        while p < hay.len() && (hay[p].is_ascii_alphanumeric() || hay[p] == b'_' || hay[p] == b'.')
+        {
+            p += 1;
+        }
+        if p == s {
+            return None;
+        }
+        cols.push((s as u32, p as u32));
+        if quoted && p < hay.len() && matches!(hay[p], b'`' | b'"' | b']') {
+            p += 1;
+        }
+        p = skip_ws(hay, p);
+        match hay.get(p)? {
+            b',' => p += 1,
+            b')' => return Some(p + 1),
+            _ => return None,
+        }
+    }
+}
+
+/// One SQL literal starting at `p` (after whitespace): returns (value start, value end,
+/// index after the literal).
+fn sql_literal(hay: &[u8], p: usize) -> Option<(usize, usize, usize)> {
+    let n = hay.len();
+    let q = *hay.get(p)?;
+    if q == b'\'' || q == b'"' {
+        let mut j = p + 1;
+        while j < n {
+            if hay[j] == q {
+                if j + 1 < n && hay[j + 1] == q {
+                    j += 2;
+                    continue;
+                }
+                return Some((p + 1, j, j + 1));
+            }
+            if hay[j] == b'\\' {
+                j += 1;
+            }
+            j += 1;
+        }
+        return None;
+    }
+    let mut j = p;
+    while j < n && !matches!(hay[j], b',' | b')') {
+        j += 1;
+    }
+    let mut e = j;
+    while e > p && hay[e - 1].is_ascii_whitespace() {
+        e -= 1;
+    }
+    Some((p, e, j))
+}
+
+fn sql_insert(hay: &[u8], cols: &mut Vec<(u32, u32)>, out: &mut Vec<Implicit>) {
+    let mut from = 0;
+    while let Some(ins) = find_ci(hay, from, b"insert into") {
+        from = ins + 11;
+        // Table name, then `(`.
+        let Some(open) = memchr::memchr2(b'(', b'\n', &hay[from..]).map(|o| from + o) else {
+            return;
+        };
+        if hay[open] != b'(' || find_ci(&hay[from..open], 0, b"values").is_some() {
+            continue;
+        }
+        let Some(after) = column_list(hay, open, cols) else {
+            continue;
+        };
+        let v = skip_ws(hay, after);
+        if !(v + 6 <= hay.len() && hay[v..v + 6].eq_ignore_ascii_case(b"values")) {
+            continue;
+        }
+        let mut p = skip_ws(hay, v + 6);
+        // One or more tuples.
+        while hay.get(p) == Some(&b'(') {
+            p += 1;
+            let mut k = 0;
+            loop {
+                p = skip_ws(hay, p);
+                let Some((vs, ve, next)) = sql_literal(hay, p) else {
+                    return;
+                };
+                if let Some(&(cs, ce)) = cols.get(k) {
+                    if vs < ve {
+                        out.push(Implicit {
+                            key: KeyName::Column(cs, ce),
+                            start: vs as u32,
+                            end: ve as u32,
+                        });
+                    }
+                }
+                k += 1;
+                p = skip_ws(hay, next);
+                match hay.get(p) {
+                    Some(b',') => p += 1,
+                    Some(b')') => {
+                        p += 1;
+                        break;
+                    }
+                    _ => return,
+                }
+            }
+            p = skip_ws(hay, p);
+            if hay.get(p) == Some(&b',') {
+                p = skip_ws(hay, p + 1);
+            }
+        }
+        from = p.max(from);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// CSV rows announced with their header: `header: mrn,last,first,dob … : 1,Doe,Jane,…`
+
+/// Words that announce a column list in a log message.
+const HEADER_CUES: [&[u8]; 4] = [b"header", b"columns", b"cols", b"fields"];
+
+/// Splits a comma-separated run starting at `p` into cells; stops at whitespace that is
+/// not inside quotes, or at `)`, `;`, `|`. Returns the end.
+fn csv_cells(hay: &[u8], p: usize, cells: &mut Vec<(u32, u32)>, names_only: bool) -> usize {
+    cells.clear();
+    let n = hay.len();
+    let mut i = p;
+    loop {
+        let (s, e, next) = if i < n && hay[i] == b'"' {
+            let mut j = i + 1;
+            while j < n && hay[j] != b'"' {
+                j += 1;
+            }
+            if j >= n {
+                return i;
+            }
+            (i + 1, j, j + 1)
+        } else {
+            let mut j = i;
+            while j < n {
+                let b = hay[j];
+                let stop = if names_only {
+                    !(b.is_ascii_alphanumeric() || b == b'_')
+                } else {
+                    matches!(
+                        b,
+                        b',' | b' ' | b'\t' | b')' | b';' | b'|' | b'"' | b'\r' | b'\n'
+                    )
+                };
+                if stop {
+                    break;
+                }
+                j += 1;
+            }
+            (i, j, j)
+        };
+        cells.push((s as u32, e as u32));
+        if next < n && hay[next] == b',' {
+            i = next + 1;
+            if names_only {
+                i = skip_ws(hay, i);
+            }
+        } else {
+            return next;
+        }
+    }
+}
+
+fn csv_with_header(hay: &[u8], cols: &mut Vec<(u32, u32)>, out: &mut Vec<Implicit>) {
+    for cue in HEADER_CUES {
+        let Some(at) = find_ci(hay, 0, cue) else {
+            continue;
+        };
+        if at > 0 && hay[at - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let mut p = at + cue.len();
+        p = skip_ws(hay, p);
+        if p < hay.len() && matches!(hay[p], b':' | b'=') {
+            p += 1;
+        }
+        p = skip_ws(hay, p);
+        if p < hay.len() && matches!(hay[p], b'"' | b'\'' | b'[' | b'(') {
+            p += 1;
+        }
+        let end = csv_cells(hay, p, cols, true);
+        if cols.len() < 3 || cols.iter().any(|&(s, e)| s == e) {
+            continue;
+        }
+        // The row: the next comma-separated run with the same number of cells, after a
+        // separator (`): `, `; `, ` row=`, …).
+        let mut q = end;
+        let mut row_cells = 0;
+        while q < hay.len() {
+            // Next token start after a non-value byte.
+            while q < hay.len()
+                && !(hay[q].is_ascii_alphanumeric()
+                    || hay[q] == b'"'
+                    || hay[q] == b'+'
+                    || hay[q] == b'(')
+            {
+                q += 1;
+            }
+            if q >= hay.len() {
+                break;
+            }
+            let start = q;
+            let count = count_cells(hay, start);
+            if count == cols.len() {
+                row_cells = count;
+                q = start;
+                break;
+            }
+            // Skip this token.
+            while q < hay.len() && !hay[q].is_ascii_whitespace() {
+                q += 1;
+            }
+        }
+        if row_cells == 0 {
+            continue;
+        }
+        // Re-split the row (cols holds the header; walk both).
+        let mut i = q;
+        let n = hay.len();
+        for &(cs, ce) in cols.iter() {
+            let (s, e, next) = if i < n && hay[i] == b'"' {
+                let mut j = i + 1;
+                while j < n && hay[j] != b'"' {
+                    j += 1;
+                }
+                (i + 1, j.min(n), (j + 1).min(n))
+            } else {
+                let mut j = i;
+                while j < n
+                    && !matches!(
+                        hay[j],
+                        b',' | b' ' | b'\t' | b';' | b'|' | b'"' | b'\r' | b'\n'
+                    )
+                {
+                    j += 1;
+                }
+                (i, j, j)
+            };
+            if s < e {
+                out.push(Implicit {
+                    key: KeyName::Column(cs, ce),
+                    start: s as u32,
+                    end: e as u32,
+                });
+            }
+            if next < n && hay[next] == b',' {
+                i = next + 1;
+            } else {
+                break;
+            }
+        }
+        return;
+    }
+}
+
+/// How many comma-separated cells (no spaces outside quotes) start at `p`.
+fn count_cells(hay: &[u8], p: usize) -> usize {
+    let n = hay.len();
+    let mut i = p;
+    let mut count = 0;
+    loop {
+        count += 1;
+        if i < n && hay[i] == b'"' {
+            let mut j = i + 1;
+            while j < n && hay[j] != b'"' {
+                j += 1;
+            }
+            i = (j + 1).min(n);
+        } else {
+            while i < n
+                && !matches!(
+                    hay[i],
+                    b',' | b' ' | b'\t' | b';' | b'|' | b'"' | b'\r' | b'\n'
+                )
+            {
+                i += 1;
+            }
+        }
+        if i < n && hay[i] == b',' {
+            i += 1;
+        } else {
+            return count;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// FHIR-style identifiers: the key context comes from a sibling discriminator.
+
+/// `system` URIs / OIDs (lower-cased substrings) and the key their sibling `value` gets.
+const SYSTEMS: &[(&[u8], &str)] = &[
+    (b"2.16.840.1.113883.4.1", "ssn"),
+    (b"us-ssn", "ssn"),
+    (b"/ssn", "ssn"),
+    (b"2.16.840.1.113883.4.6", "npi"),
+    (b"/npi", "npi"),
+    (b"us-npi", "npi"),
+    (b"mrn", "mrn"),
+    (b"medical-record", "mrn"),
+    (b"medicalrecord", "mrn"),
+    (b"/mr", "mrn"),
+    (b"patient-id", "mrn"),
+    (b"member", "member id"),
+    (b"subscriber", "member id"),
+    (b"medicare", "member id"),
+    (b"mbi", "member id"),
+    (b"medicaid", "member id"),
+    (b"driver", "drivers license"),
+    (b"account", "account number"),
+];
+
+/// The byte span of the JSON object enclosing `at` (between the nearest unbalanced `{`
+/// before and `}` after, ignoring braces inside strings only approximately).
+fn enclosing_object(hay: &[u8], at: usize) -> (usize, usize) {
+    let mut depth = 0i32;
+    let mut s = at;
+    while s > 0 {
+        s -= 1;
+        match hay[s] {
+            b'}' => depth += 1,
+            b'{' if depth == 0 => break,
+            b'{' => depth -= 1,
+            _ => {}
+        }
+    }
+    let mut depth = 0i32;
+    let mut e = at;
+    while e < hay.len() {
+        match hay[e] {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => break,
+            b'}' => depth -= 1,
+            _ => {}
+        }
+        e += 1;
+    }
+    (s, e)
+}
+
+/// The string (or number) value of `"key":` inside `hay[s..e]`.
+fn json_member(hay: &[u8], s: usize, e: usize, key: &[u8]) -> Option<(usize, usize)> {
+    let mut i = s;
+    while i + key.len() + 2 < e {
+        if hay[i] == b'"'
+            && hay[i + 1..].starts_with(key)
+            && hay.get(i + 1 + key.len()) == Some(&b'"')
+        {
+            let mut p = skip_ws(hay, i + 2 + key.len());
+            if hay.get(p) != Some(&b':') {
+                i += 1;
+                continue;
+            }
+            p = skip_ws(hay, p + 1);
+            if hay.get(p) == Some(&b'"') {
+                let vs = p + 1;
+                let mut j = vs;
+                while j < e && hay[j] != b'"' {
+                    if hay[j] == b'\\' {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                return (j > vs && j <= e).then_some((vs, j));
+            }
+            let vs = p;
+            let mut j = p;
+            while j < e && (hay[j].is_ascii_alphanumeric() || hay[j] == b'-') {
+                j += 1;
+            }
+            return (j > vs).then_some((vs, j));
+        }
+        i += 1;
+    }
+    None
+}
+
+fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&hay[from..], b"\"system\"").map(|o| from + o) {
+        from = at + 8;
+        let (os, oe) = enclosing_object(hay, at);
+        let Some((ss, se)) = json_member(hay, os, oe, b"system") else {
+            continue;
+        };
+        let sys = &hay[ss..se];
+        let Some(&(_, key)) = SYSTEMS.iter().find(|(needle, _)| {
+            sys.windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle))
+        }) else {
+            continue;
+        };
+        if let Some((vs, ve)) = json_member(hay, os, oe, b"value") {
+            out.push(Implicit {
+                key: KeyName::Fixed(key),
+                start: vs as u32,
+                end: ve as u32,
+            });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// JSON name parts under a name-ish parent: `"name": [{"family": "Doe", "given": ["Jane"]}]`,
+// `"patientName": {"first": "Jane", "last": "Doe"}`.
+
+/// Name-part keys and the canonical key their value gets.
+const NAME_PARTS: &[(&[u8], &str)] = &[
+    (b"family", "last name"),
+    (b"last", "last name"),
+    (b"surname", "last name"),
+    (b"given", "first name"),
+    (b"first", "first name"),
+    (b"middle", "middle name"),
+    (b"text", "full name"),
+    (b"full", "full name"),
+];
+
+/// The key whose value is the object opening at `open` (`{`), looking through an
+/// enclosing array: `"name": [ {` or `"name": [ {…}, {`.
+fn parent_key(hay: &[u8], open: usize) -> Option<(usize, usize)> {
+    let mut i = open;
+    let back_ws = |mut i: usize| {
+        while i > 0 && hay[i - 1].is_ascii_whitespace() {
+            i -= 1;
+        }
+        i
+    };
+    i = back_ws(i);
+    if i > 0 && hay[i - 1] == b',' {
+        // Inside an array after other elements: find its `[`.
+        let mut depth = 0i32;
+        while i > 0 {
+            i -= 1;
+            match hay[i] {
+                b'}' | b']' => depth += 1,
+                b'{' if depth > 0 => depth -= 1,
+                b'[' if depth > 0 => depth -= 1,
+                b'[' => break,
+                b'{' => return None,
+                _ => {}
+            }
+        }
+        i = back_ws(i);
+    } else if i > 0 && hay[i - 1] == b'[' {
+        i = back_ws(i - 1);
+    }
+    if i == 0 || hay[i - 1] != b':' {
+        return None;
+    }
+    i = back_ws(i - 1);
+    if i == 0 || hay[i - 1] != b'"' {
+        return None;
+    }
+    let ke = i - 1;
+    let ks = hay[..ke].iter().rposition(|&b| b == b'"')? + 1;
+    Some((ks, ke))
+}
+
+fn json_name_parts(hay: &[u8], out: &mut Vec<Implicit>) {
+    if memchr::memmem::find(hay, b"ame\"").is_none()
+        && memchr::memmem::find(hay, b"AME\"").is_none()
+    {
+        return;
+    }
+    let mut i = 0;
+    while let Some(q) = memchr::memchr(b'"', &hay[i..]).map(|o| i + o) {
+        let ks = q + 1;
+        let Some(ke) = memchr::memchr(b'"', &hay[ks..]).map(|o| ks + o) else {
+            return;
+        };
+        i = ke + 1;
+        let p = skip_ws(hay, ke + 1);
+        if hay.get(p) != Some(&b':') {
+            continue;
+        }
+        let key = &hay[ks..ke];
+        let Some(&(_, canon)) = NAME_PARTS.iter().find(|(k, _)| key.eq_ignore_ascii_case(k)) else {
+            continue;
+        };
+        let (os, _) = enclosing_object(hay, q);
+        if hay.get(os) != Some(&b'{') {
+            continue;
+        }
+        let Some((ps, pe)) = parent_key(hay, os) else {
+            continue;
+        };
+        let parent = &hay[ps..pe];
+        let named = parent.len() >= 4 && parent[parent.len() - 4..].eq_ignore_ascii_case(b"name")
+            || parent.eq_ignore_ascii_case(b"names");
+        if !named {
+            continue;
+        }
+        // The value: a string, or an array of strings.
+        let mut v = skip_ws(hay, p + 1);
+        let in_array = hay.get(v) == Some(&b'[');
+        if in_array {
+            v = skip_ws(hay, v + 1);
+        }
+        while hay.get(v) == Some(&b'"') {
+            let vs = v + 1;
+            let Some(ve) = memchr::memchr(b'"', &hay[vs..]).map(|o| vs + o) else {
+                return;
+            };
+            out.push(Implicit {
+                key: KeyName::Fixed(canon),
+                start: vs as u32,
+                end: ve as u32,
+            });
+            i = ve + 1;
+            if !in_array {
+                break;
+            }
+            v = skip_ws(hay, ve + 1);
+            if hay.get(v) == Some(&b',') {
+                v = skip_ws(hay, v + 1);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// XML elements: `<birthDate>1962-03-14</birthDate>` (the tag is the key),
+// `<birthTime value="19620314"/>` (the tag keys its `value` attribute) and
+// `<id root="2.16.840.1.113883.4.1" extension="…"/>` (the root OID keys its extension).
+
+fn attr(tag: &[u8], name: &[u8]) -> Option<(usize, usize)> {
+    let mut i = 0;
+    while let Some(o) = memchr::memmem::find(&tag[i..], name) {
+        let at = i + o;
+        i = at + name.len();
+        if at == 0 || !tag[at - 1].is_ascii_whitespace() {
+            continue;
+        }
+        let mut p = skip_ws(tag, i);
+        if tag.get(p) != Some(&b'=') {
+            continue;
+        }
+        p = skip_ws(tag, p + 1);
+        let q = *tag.get(p)?;
+        if q != b'"' && q != b'\'' {
+            continue;
+        }
+        let vs = p + 1;
+        let ve = tag[vs..].iter().position(|&b| b == q)? + vs;
+        return Some((vs, ve));
+    }
+    None
+}
+
+fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
+    let n = hay.len();
+    let mut i = 0;
+    while let Some(lt) = memchr::memchr(b'<', &hay[i..]).map(|o| i + o) {
+        i = lt + 1;
+        if !hay.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let mut ne = lt + 1;
+        while ne < n
+            && (hay[ne].is_ascii_alphanumeric() || matches!(hay[ne], b'_' | b'-' | b'.' | b':'))
+        {
+            ne += 1;
+        }
+        let Some(gt) = memchr::memchr(b'>', &hay[ne..]).map(|o| ne + o) else {
+            return;
+        };
+        // Local name (after a namespace prefix).
+        let ns = hay[lt + 1..ne]
+            .iter()
+            .rposition(|&b| b == b':')
+            .map_or(lt + 1, |c| lt + 2 + c);
+        let tag = &hay[ne..gt];
+        if let Some((vs, ve)) = attr(tag, b"value") {
+            out.push(Implicit {
+                key: KeyName::Column(ns as u32, ne as u32),
+                start: (ne + vs) as u32,
+                end: (ne + ve) as u32,
+            });
+        }
+        if let (Some((rs, re)), Some((xs, xe))) = (attr(tag, b"root"), attr(tag, b"extension")) {
+            let root = &tag[rs..re];
+            if let Some(&(_, key)) = SYSTEMS.iter().find(|(needle, _)| {
+                root.windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle))
+            }) {
+                out.push(Implicit {
+                    key: KeyName::Fixed(key),
+                    start: (ne + xs) as u32,
+                    end: (ne + xe) as u32,
+                });
+            }
+        }
+        if hay[gt - 1] == b'/' {
+            i = gt + 1;
+            continue;
+        }
+        // Text content up to the matching close tag.
+        let ts = gt + 1;
+        let Some(te) = memchr::memchr(b'<', &hay[ts..]).map(|o| ts + o) else {
+            return;
+        };
+        let close = &hay[te..];
+        let name = &hay[lt + 1..ne];
+        if te > ts
+            && close.len() >= name.len() + 3
+            && close[1] == b'/'
+            && &close[2..2 + name.len()] == name
+            && close[2 + name.len()] == b'>'
+        {
+            let local = &hay[ns..ne];
+            let part = NAME_PARTS
+                .iter()
+                .find(|(k, _)| local.eq_ignore_ascii_case(k))
+                .filter(|_| xml_parent_is_name(hay, lt));
+            out.push(Implicit {
+                key: part.map_or(KeyName::Column(ns as u32, ne as u32), |&(_, canon)| {
+                    KeyName::Fixed(canon)
+                }),
+                start: ts as u32,
+                end: te as u32,
+            });
+        }
+        i = te;
+    }
+}
+
+/// Whether the element enclosing the tag opening at `lt` is a `…name` element
+/// (`<Name><Given>…`, `<patientName><family>…`).
+fn xml_parent_is_name(hay: &[u8], lt: usize) -> bool {
+    let mut depth = 0u32;
+    let mut i = lt;
+    while let Some(o) = memchr::memrchr(b'<', &hay[..i]) {
+        i = o;
+        let Some(gt) = memchr::memchr(b'>', &hay[o..lt]).map(|g| o + g) else {
+            continue;
+        };
+        if hay.get(o + 1) == Some(&b'/') {
+            depth += 1;
+            continue;
+        }
+        if hay[gt - 1] == b'/' || !hay.get(o + 1).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        if depth > 0 {
+            depth -= 1;
+            continue;
+        }
+        let mut ne = o + 1;
+        while ne < gt && (hay[ne].is_ascii_alphanumeric() || matches!(hay[ne], b'_' | b'-' | b':'))
+        {
+            ne += 1;
+        }
+        let name = &hay[o + 1..ne];
+        return name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b"name");
+    }
+    false
+}
+
+// ---------------------------------------------------------------------------------------
+// ASC X12 (270/271 eligibility, 837 claims): `NM1*IL*1*DOE*JANE****MI*W123~DMG*D8*19620314~`.
+
+/// NM1-08 id qualifiers and the key of NM1-09.
+fn x12_id_key(qual: &[u8]) -> Option<&'static str> {
+    Some(match qual {
+        b"XX" => "npi",
+        b"34" => "ssn",
+        b"MI" | b"II" | b"IL" | b"ZZ" => "member id",
+        _ => return None,
+    })
+}
+
+/// REF-01 qualifiers and the key of REF-02.
+fn x12_ref_key(qual: &[u8]) -> Option<&'static str> {
+    Some(match qual {
+        b"SY" => "ssn",
+        b"EA" => "mrn",
+        b"1W" | b"IG" | b"6P" | b"HJ" | b"F6" | b"Q4" | b"0F" | b"1L" | b"23" | b"3H" => {
+            "member id"
+        }
+        b"0B" => "license number",
+        _ => return None,
+    })
+}
+
+fn x12(hay: &[u8], out: &mut Vec<Implicit>) {
+    let n = hay.len();
+    let mut start = 0;
+    while start < n {
+        let end = memchr::memchr(b'~', &hay[start..]).map_or(n, |o| start + o);
+        // The segment id starts the segment (after whitespace) or, for the first segment
+        // in a message, follows a space.
+        let mut s = skip_ws(hay, start);
+        if start == 0 {
+            // First segment: the id is the last word before its `*`.
+            if let Some(star) = memchr::memchr(b'*', &hay[..end]) {
+                s = hay[..star]
+                    .iter()
+                    .rposition(|b| !b.is_ascii_alphanumeric())
+                    .map_or(0, |p| p + 1);
+            }
+        }
+        x12_segment(hay, s, end, out);
+        start = end + 1;
+    }
+}
+
+fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
+    let Some(star) = memchr::memchr(b'*', &hay[s..e]).map(|o| s + o) else {
+        return;
+    };
+    let id = &hay[s..star];
+    if !(2..=3).contains(&id.len())
+        || !id
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
+        return;
+    }
+    // Elements 1.. as (start, end); at most 12 are used.
+    let mut el = [(0usize, 0usize); 13];
+    let mut k = 1;
+    let mut p = star + 1;
+    while k < el.len() {
+        let q = memchr::memchr(b'*', &hay[p..e]).map_or(e, |o| p + o);
+        el[k] = (p, q);
+        k += 1;
+        if q >= e {
+            break;
+        }
+        p = q + 1;
+    }
+    let count = k;
+    let get = |i: usize| {
+        if i < count {
+            &hay[el[i].0..el[i].1]
+        } else {
+            &[][..]
+        }
+    };
+    let mut emit = |i: usize, key: &'static str| {
+        if i < count && el[i].0 < el[i].1 {
+            out.push(Implicit {
+                key: KeyName::Fixed(key),
+                start: el[i].0 as u32,
+                end: el[i].1 as u32,
+            });
+        }
+    };
+    match id {
+        b"NM1" => {
+            if get(2) == b"1" {
+                emit(3, "last name");
+                emit(4, "first name");
+                emit(5, "middle name");
+            }
+            if let Some(key) = x12_id_key(get(8)) {
+                emit(9, key);
+            }
+        }
+        b"DMG" => emit(2, "dob"),
+        b"N3" => {
+            emit(1, "address");
+            emit(2, "address");
+        }
+        b"N4" => {
+            emit(1, "city");
+            emit(3, "zip");
+        }
+        b"REF" => {
+            if let Some(key) = x12_ref_key(get(1)) {
+                emit(2, key);
+            }
+        }
+        b"PER" => {
+            for (q, v) in [(3, 4), (5, 6), (7, 8)] {
+                match get(q) {
+                    b"TE" | b"CP" | b"HP" | b"WP" => emit(v, "phone"),
+                    b"FX" => emit(v, "fax"),
+                    b"EM" => emit(v, "email"),
+                    _ => {}
+                }
+            }
+        }
+        b"DTP" => {
+            if matches!(
+                get(1),
+                b"472" | b"435" | b"096" | b"434" | b"050" | b"304" | b"431"
+            ) {
+                emit(3, "date of service");
+            }
+        }
+        b"CLM" => emit(1, "patient account number"),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(line: &str) -> Vec<(String, String)> {
+        let mut s = Structure::default();
+        s.find(line.as_bytes());
+        s.found
+            .iter()
+            .map(|f| {
+                let key = match f.key {
+                    KeyName::Fixed(k) => k.to_owned(),
+                    KeyName::Column(a, b) => line[a as usize..b as usize].to_owned(),
+                };
+                (key, line[f.start as usize..f.end as usize].to_owned())
+            })
+            .collect()
+    }
+
+    fn has(p: &[(String, String)], k: &str, v: &str) -> bool {
+        p.iter().any(|(a, b)| a == k && b == v)
+    }
+
+    #[test]
+    fn hl7_fields_map_to_keys_by_position() {
+        let p = pairs(
+            "in PID|1||7788^^^HOSP^MR||DOE^JANE^Q||19620314|F|||12 OAK ST^^AUSTIN^TX^73301||(217)555-0123|||||AC-991|219-09-9999 PV1|1|I|||||1234567893^WU^AMY||||||||||||V88|||||||||||||||||||||||||202403140157|",
+        );
+        assert!(has(&p, "mrn", "7788"));
+        assert!(has(&p, "last name", "DOE"));
+        assert!(has(&p, "first name", "JANE"));
+        assert!(has(&p, "dob", "19620314"));
+        assert!(has(&p, "address", "12 OAK ST"));
+        assert!(has(&p, "city", "AUSTIN"));
+        assert!(has(&p, "zip", "73301"));
+        assert!(has(&p, "phone", "(217)555-0123"));
+        assert!(has(&p, "account number", "AC-991"));
+        assert!(has(&p, "ssn", "219-09-9999"));
+        assert!(has(&p, "npi", "1234567893"));
+        assert!(has(&p, "last name", "WU"));
+        assert!(has(&p, "account number", "V88"));
+        assert!(has(&p, "admit date", "202403140157"));
+        // MSH is not a mapped segment; a word ending in PID is not a segment id.
+        assert!(pairs("MSH|^~\\&|LAB|HOSP").is_empty());
+        assert!(pairs("RAPID|1||x").is_empty());
+    }
+
+    #[test]
+    fn sql_insert_values_align_with_columns() {
+        let p = pairs(
+            "insert into patients (first_name, `last_name`, dob, zip) values ('Ann', 'O''Neil', '1950-01-02', 12345), ('Bo', 'Li', NULL, '02134')",
+        );
+        assert!(has(&p, "first_name", "Ann"));
+        assert!(has(&p, "last_name", "O''Neil"));
+        assert!(has(&p, "dob", "1950-01-02"));
+        assert!(has(&p, "zip", "12345"));
+        assert!(has(&p, "first_name", "Bo"));
+        assert!(has(&p, "zip", "02134"));
+        assert!(pairs("INSERT INTO t VALUES ('a', 'b')").is_empty());
+    }
+
+    #[test]
+    fn csv_rows_align_with_an_announced_header() {
+        let p = pairs("bad row 3 (header: id,last,first,dob): 991,Doe,Jane,03/14/1962 skipped");
+        assert!(has(&p, "last", "Doe"));
+        assert!(has(&p, "first", "Jane"));
+        assert!(has(&p, "dob", "03/14/1962"));
+        // A row with a different number of cells is not aligned.
+        assert!(pairs("header: a,b,c then 1,2").is_empty());
+    }
+
+    #[test]
+    fn json_name_parts_under_a_name_parent() {
+        let p = pairs(
+            r#"{"name":[{"use":"official","family":"Oyelaran","given":["Ann","Marie"]},{"family":"Lee"}],"patientName":{"first":"Bo","last":"Wu"},"addr":{"family":"inet"}}"#,
+        );
+        assert!(has(&p, "last name", "Oyelaran"));
+        assert!(has(&p, "first name", "Ann"));
+        assert!(has(&p, "first name", "Marie"));
+        assert!(has(&p, "last name", "Lee"));
+        assert!(has(&p, "first name", "Bo"));
+        assert!(has(&p, "last name", "Wu"));
+        assert!(!p.iter().any(|(_, v)| v == "inet"));
+    }
+
+    #[test]
+    fn xml_elements_and_attributes_are_keys() {
+        let p = pairs(
+            r#"<patient><name><given>Ann</given><family>Lee</family></name><birthTime value="19620314"/><id root="2.16.840.1.113883.4.1" extension="219099999"/><status>ok</status></patient>"#,
+        );
+        assert!(has(&p, "first name", "Ann"));
+        assert!(has(&p, "last name", "Lee"));
+        assert!(has(&p, "birthTime", "19620314"));
+        assert!(has(&p, "ssn", "219099999"));
+        let p = pairs("<Device><Family>inet</Family></Device>");
+        assert!(has(&p, "Family", "inet"));
+    }
+
+    #[test]
+    fn x12_segments_map_to_keys() {
+        let p = pairs(
+            "x12 out: ST*270*0001~NM1*IL*1*DOE*JANE*Q***MI*W123456789~REF*SY*219099999~N3*12 OAK ST~N4*AUSTIN*TX*73301~DMG*D8*19620314*F~NM1*1P*2*CLINIC*****XX*1234567893~SE*9*0001~",
+        );
+        assert!(has(&p, "last name", "DOE"));
+        assert!(has(&p, "first name", "JANE"));
+        assert!(has(&p, "member id", "W123456789"));
+        assert!(has(&p, "ssn", "219099999"));
+        assert!(has(&p, "address", "12 OAK ST"));
+        assert!(has(&p, "city", "AUSTIN"));
+        assert!(has(&p, "zip", "73301"));
+        assert!(has(&p, "dob", "19620314"));
+        assert!(has(&p, "npi", "1234567893"));
+        assert!(!p.iter().any(|(_, v)| v == "CLINIC"));
+    }
+
+    #[test]
+    fn identifier_values_take_their_key_from_the_system() {
+        let p = pairs(
+            r#"{"identifier":[{"system":"http://h.example.org/mrn","value":"A-7781"},{"system":"urn:oid:2.16.840.1.113883.4.1","value":"219099999"},{"system":"urn:x:order","value":"9"}]}"#,
+        );
+        assert!(has(&p, "mrn", "A-7781"));
+        assert!(has(&p, "ssn", "219099999"));
+        assert_eq!(p.len(), 2);
+    }
+}

@@ -1,0 +1,261 @@
+//! Whole-line expectations for log formats whose PHI sits in structure rather than next to
+//! a keyword (HL7 v2 fields, SQL column lists, CSV headers, FHIR resources), for exact span
+//! boundaries (names end before the next keyword, query values end at whitespace), and for
+//! ops shapes that must stay untouched (certificate serials, browser versions, snowflake
+//! ids, the log's own timestamp). Synthetic values only. Run on both engines.
+
+use std::sync::Arc;
+
+use phiscrub::detect::{DetectConfig, Detector, EngineChoice, PhiType};
+
+fn engines() -> Vec<EngineChoice> {
+    let mut e = vec![EngineChoice::Portable];
+    if cfg!(feature = "hyperscan") {
+        e.push(EngineChoice::Hyperscan);
+    }
+    e
+}
+
+/// (type, text) of every finding on `line`, on every engine (they must agree).
+fn findings(line: &str) -> Vec<(PhiType, String)> {
+    let mut all: Option<Vec<(PhiType, String)>> = None;
+    for engine in engines() {
+        let det = Arc::new(
+            Detector::build(&DetectConfig {
+                engine,
+                ..DetectConfig::default()
+            })
+            .expect("build"),
+        );
+        let mut s = det.scanner();
+        let mut out = Vec::new();
+        s.scan_line(line.as_bytes(), &mut out).expect("scan");
+        let got: Vec<(PhiType, String)> = out
+            .iter()
+            .map(|f| (f.phi_type, line[f.start..f.end].to_owned()))
+            .collect();
+        if let Some(prev) = &all {
+            assert_eq!(prev, &got, "engines differ on {line}");
+        }
+        all = Some(got);
+    }
+    all.expect("at least one engine")
+}
+
+#[track_caller]
+fn expect(line: &str, want: &[(PhiType, &str)]) {
+    let got = findings(line);
+    for (ty, text) in want {
+        assert!(
+            got.iter().any(|(t, x)| t == ty && x == text),
+            "missing {ty:?} `{text}` on: {line}\n got: {got:?}"
+        );
+    }
+}
+
+#[track_caller]
+fn clean(line: &str) {
+    let got = findings(line);
+    assert!(
+        got.is_empty(),
+        "expected no findings on: {line}\n got: {got:?}"
+    );
+}
+
+use PhiType::*;
+
+#[test]
+fn names_stop_before_keywords_and_cue_words() {
+    expect(
+        "Patient John Smith DOB 01/02/1960 seen",
+        &[(Name, "John Smith"), (Date, "01/02/1960")],
+    );
+    expect("patient Mark O'Brien admitted", &[(Name, "Mark O'Brien")]);
+    expect(
+        "emergency contact Rosa van der Berg called",
+        &[(Name, "Rosa van der Berg")],
+    );
+    expect("referral sent attn Dr. Okafor", &[(Name, "Okafor")]);
+    expect(
+        "INFO Caller Kimberly Oyelaran called from",
+        &[(Name, "Kimberly Oyelaran")],
+    );
+}
+
+#[test]
+fn hl7_segments_are_read_by_field_position() {
+    let line = "hl7: inbound ADT^A04 PID|1||125-366-09^^^HOSP^MR||YOUNG^DEBORAH^^^||19611225|F|||750 WASHINGTON CIRCLE^^SAVANNAH^IL^41736||612-555-0176|||||2370-490022|299-61-3039";
+    expect(
+        line,
+        &[
+            (Mrn, "125-366-09"),
+            (Date, "19611225"),
+            (Address, "SAVANNAH"),
+            (Zip, "41736"),
+            (Account, "2370-490022"),
+            (Ssn, "299-61-3039"),
+        ],
+    );
+    expect(
+        "hl7 PV1|1|I|4W^412^B|||||2704519687^ABERNATHY^JAMES^^^^^MD|||MED||||||||V7893202|||||||||||||||||||||||||202403140157",
+        &[(Npi, "2704519687"), (Date, "202403140157")],
+    );
+    expect(
+        "hl7 segment NK1|1|GARCIA^PAUL|SPO^Spouse|4611 Washington Blvd Unit 125^^Savannah^OH^72946|(404) 555-0117",
+        &[(Address, "Savannah"), (Zip, "72946")],
+    );
+    clean("MSH|^~\\&|LAB|HOSP|EHR|HOSP|20250101120000||ORU^R01|MSG00001|P|2.5");
+}
+
+#[test]
+fn sql_and_csv_values_take_their_column_names() {
+    expect(
+        "DEBUG o.h.SQL - insert into patients (first_name, last_name, dob, ssn, zip) values ('David', 'Lewis', '1999-04-17', '417-82-2033', '07735')",
+        &[
+            (Name, "David"),
+            (Name, "Lewis"),
+            (Date, "1999-04-17"),
+            (Zip, "07735"),
+        ],
+    );
+    expect(
+        "DEBUG sql: INSERT INTO contacts VALUES ('82cb9414', 'Steven', 'Johnson', 'x@example.org')",
+        &[(Name, "Steven"), (Name, "Johnson")],
+    );
+    expect(
+        "import: bad row 17 (header: mrn,last,first,dob,phone): 3309773355,Jackson,Joshua,07/13/2025,215-555-0176",
+        &[(Mrn, "3309773355"), (Date, "07/13/2025")],
+    );
+}
+
+#[test]
+fn fhir_name_parts_and_identifier_systems() {
+    expect(
+        r#"{"resourceType":"Patient","identifier":[{"system":"http://hospital.example.org/mrn","value":"4239992810"}],"name":[{"family":"Young","given":["Kevin","Lee"]}]}"#,
+        &[
+            (Mrn, "4239992810"),
+            (Name, "Young"),
+            (Name, "Kevin"),
+            (Name, "Lee"),
+        ],
+    );
+}
+
+#[test]
+fn xml_x12_and_nested_json_names() {
+    expect(
+        r#"cda: <patient><name><given>Evelyn</given><family>Carter</family></name><birthTime value="19470930"/></patient>"#,
+        &[(Name, "Evelyn"), (Name, "Carter"), (Date, "19470930")],
+    );
+    expect(
+        "x12 270 out: ST*270*0001~NM1*IL*1*OYELARAN*AMARA****MI*W123456789~DMG*D8*19620314*F~SE*4*0001~",
+        &[
+            (Name, "OYELARAN"),
+            (Name, "AMARA"),
+            (HealthPlanId, "W123456789"),
+            (Date, "19620314"),
+        ],
+    );
+    expect(
+        "<Patient><Name><Given>Amara</Given><Family>Oyelaran</Family></Name></Patient>",
+        &[(Name, "Amara"), (Name, "Oyelaran")],
+    );
+    let got = findings("<member>NODE-12345</member> serf: member node-12345 joined");
+    assert!(got.is_empty(), "{got:?}");
+    expect(
+        r#"{"patient":{"name":{"first":"Amara","last":"Oyelaran"},"status":"active"}}"#,
+        &[(Name, "Amara"), (Name, "Oyelaran")],
+    );
+}
+
+#[test]
+fn cue_names_in_last_first_form_and_query_apostrophes() {
+    expect(
+        "specimen collected 5-Apr-2022 for GREEN, Lakshmi, result posted",
+        &[(Name, "GREEN, Lakshmi")],
+    );
+    expect(
+        "DEBUG sql: INSERT INTO contacts VALUES ('ef46', 'Oluwaseun', 'Kowalski', 'x@example.org')",
+        &[(Name, "Oluwaseun"), (Name, "Kowalski")],
+    );
+    let line = "GET https://ehr.example.org/view?patientId=0480499500&name=Joshua+O'Brien by u1";
+    let got = findings(line);
+    assert!(
+        got.iter().any(|(_, x)| x.ends_with("O'Brien")),
+        "the apostrophe ends nothing: {got:?}"
+    );
+    expect(
+        "chart-sync: conflict on record 2153589 - patient DOD 5/25/2022",
+        &[(Mrn, "2153589")],
+    );
+}
+
+#[test]
+fn dates_on_lines_about_a_person_but_never_the_log_timestamp() {
+    expect(
+        "2025-08-13T22:36:02.473Z lab-results: specimen SPC-55037680 collected 2023-08-14 for MARTIN, Melissa",
+        &[(Date, "2023-08-14")],
+    );
+    expect(
+        "scheduler: Mrs. Fitzgerald moved to 02/11/2024 10:30",
+        &[(Name, "Fitzgerald"), (Date, "02/11/2024")],
+    );
+    let got = findings("2025-11-23 10:00:01 INFO patient Jennifer Walsh admitted");
+    assert!(
+        !got.iter().any(|(t, _)| *t == Date),
+        "the log timestamp is not PHI: {got:?}"
+    );
+    clean("2025-11-23 10:00:01 INFO cache refreshed 04/23/2023 entries=12");
+    expect(
+        "2025-11-23 10:00:01 INFO note: admitted 2024-03-14 10:30:00 via ED",
+        &[(Date, "2024-03-14")],
+    );
+    expect(
+        "import: born 1962-03-14 00:00:00 ok",
+        &[(Date, "1962-03-14")],
+    );
+}
+
+#[test]
+fn ids_urls_phones_and_ages() {
+    expect(
+        "rpm-ingest: handset bound to member ZGP53635801: bp=142/91",
+        &[(HealthPlanId, "ZGP53635801")],
+    );
+    expect(
+        "proxy: \"GET /members/MBR-55220968/claims HTTP/1.1\" 200",
+        &[(Url, "/members/MBR-55220968/claims")],
+    );
+    expect(
+        "\"GET /portal/api/lookup?email=joseph_fitzgerald18%40example.org&dob=2003-03-01 HTTP/1.1\" 200",
+        &[(Date, "2003-03-01")],
+    );
+    let got = findings("GET /lookup?email=joseph_fitzgerald18%40example.org HTTP/1.1");
+    assert!(
+        got.iter()
+            .any(|(t, x)| *t == Email && x.contains("%40example.org")),
+        "{got:?}"
+    );
+    expect(
+        "2FA code sent to +12065550122 (user)",
+        &[(Phone, "+12065550122")],
+    );
+    expect(
+        "patient DOD 5/25/2022, age at death 98",
+        &[(AgeOver89, "98")],
+    );
+}
+
+#[test]
+fn ops_shapes_stay_untouched() {
+    clean("WARN certificate expires soon, serial=1e:6d:a8:ed:5f:71:97:52:15:50:36:e7:f6:1d:69:e9");
+    clean("tls fingerprint aa:bb:cc:dd:ee:ff:00:11 pinned");
+    clean(
+        "\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36\"",
+    );
+    clean("kafka: snowflake id=4082863518399260455 committed");
+    expect(
+        "session start client=2601:b23:e648:bb97::24 ua=\"python-requests/2.31.0\"",
+        &[(Ip, "2601:b23:e648:bb97::24")],
+    );
+}
