@@ -456,6 +456,14 @@ fn nanp(span: &[u8]) -> bool {
     if ds.len() < 10 {
         return false;
     }
+    // Written as (AAA) EEE-NNNN / AAA-EEE-NNNN / AAA.EEE.NNNN the grouping itself says
+    // "phone number": test and fictional numbers ((555) 123-4567, 123-456-7890) are
+    // written that way and still identify someone in a log. Only bare digit runs need the
+    // NANP area/exchange rules to tell them from other ten-digit numbers.
+    let formatted = span.iter().any(|b| matches!(b, b'(' | b'-' | b'.' | b' '));
+    if formatted {
+        return true;
+    }
     // Extensions follow the ten digits.
     let (area, exch) = (&ds[0..3], &ds[3..6]);
     area[0] >= 2
@@ -542,8 +550,11 @@ mod tests {
     fn nanp_area_and_exchange() {
         assert!(Validator::Nanp.check(b"(217) 555-0123"));
         assert!(Validator::Nanp.check(b"+1 217 555 0123"));
-        assert!(!Validator::Nanp.check(b"117-555-0123"));
-        assert!(!Validator::Nanp.check(b"217-155-0123"));
+        assert!(!Validator::Nanp.check(b"1175550123"));
+        assert!(!Validator::Nanp.check(b"2171550123"));
+        // Formatted numbers are phones by their grouping, fictional ones included.
+        assert!(Validator::Nanp.check(b"(555) 123-4567"));
+        assert!(Validator::Nanp.check(b"123-456-7890"));
     }
 
     #[test]
