@@ -528,6 +528,13 @@ impl Scanner {
         if matches!(rule.phi_type, PhiType::CreditCard | PhiType::Ssn) && glued_by_dash(hay, s, e) {
             return false;
         }
+        // The same for a compact `YYYYMMDD` date: `19950612-a379-…` opens a UUID.
+        if rule.phi_type == PhiType::Date
+            && span.iter().all(u8::is_ascii_digit)
+            && glued_by_dash(hay, s, e)
+        {
+            return false;
+        }
         true
     }
 
