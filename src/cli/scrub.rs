@@ -256,6 +256,21 @@ pub fn build_finder(
     crate::scrub::detector::build_finder(config, engine)
 }
 
+/// Builds the scrubber for the line-oriented paths, or the exit code after saying why:
+/// key material failing is a runtime error, a detection config that does not build is a
+/// usage error.
+fn build_scrubber(config: &Config, engine: Option<EngineChoice>) -> Result<Scrubber, ExitCode> {
+    let (policy, keys) = build_policy_and_keys(config).map_err(|err| {
+        eprintln!("phiscrub: keys: {err}");
+        ExitCode::from(EXIT_RUNTIME)
+    })?;
+    let finder = build_finder(config, engine).map_err(|err| {
+        eprintln!("phiscrub: detect: {err}");
+        ExitCode::from(EXIT_USAGE)
+    })?;
+    Ok(Scrubber::new(finder, policy, keys))
+}
+
 /// Runs the command.
 pub fn run(args: &ScrubArgs) -> ExitCode {
     if args.output.is_some() && args.format != ScrubFormat::Cloudwatch {
@@ -284,21 +299,10 @@ pub fn run(args: &ScrubArgs) -> ExitCode {
 }
 
 fn run_lines(args: &ScrubArgs, config: &Config, format: InputFormat) -> ExitCode {
-    let (policy, keys) = match build_policy_and_keys(config) {
-        Ok(parts) => parts,
-        Err(err) => {
-            eprintln!("phiscrub: keys: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
-        }
+    let mut scrubber = match build_scrubber(config, args.engine) {
+        Ok(scrubber) => scrubber,
+        Err(code) => return code,
     };
-    let finder = match build_finder(config, args.engine) {
-        Ok(finder) => finder,
-        Err(err) => {
-            eprintln!("phiscrub: detect: {err}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let mut scrubber = Scrubber::new(finder, policy, keys);
     let mut reader = format.reader();
     let stdin = std::io::stdin();
     let stdout = std::io::stdout();
@@ -517,21 +521,10 @@ fn run_delivery_request(config: &Config, body: &[u8]) -> ExitCode {
             return ExitCode::from(EXIT_RUNTIME);
         }
     };
-    let (policy, keys) = match build_policy_and_keys(config) {
-        Ok(parts) => parts,
-        Err(err) => {
-            eprintln!("phiscrub: keys: {err}");
-            return ExitCode::from(EXIT_RUNTIME);
-        }
+    let mut scrubber = match build_scrubber(config, None) {
+        Ok(scrubber) => scrubber,
+        Err(code) => return code,
     };
-    let finder = match build_finder(config, None) {
-        Ok(finder) => finder,
-        Err(err) => {
-            eprintln!("phiscrub: detect: {err}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let mut scrubber = Scrubber::new(finder, policy, keys);
     let mut withheld = 0;
     for (index, err) in &found.failed_records {
         withheld += 1;
