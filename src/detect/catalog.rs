@@ -9,6 +9,7 @@ use regex_automata::meta;
 use serde::{Deserialize, Serialize};
 
 use super::PhiType;
+use super::shape::Gate;
 use super::validators::Validator;
 
 /// The built-in rule files, in catalog order.
@@ -93,6 +94,11 @@ pub struct RuleSpec {
     /// Hex-and-colon shape trigger (MAC, IPv6).
     #[serde(default)]
     pub hexcolon: bool,
+    /// A cheap check on the trigger before the regex runs (`ssn_groups`, `nanp_groups`,
+    /// `dotted_quad`, `plus_led`, `age_years`, `mbi_chars`, `old_year` for shape triggers;
+    /// `capitalised` for keywords). It must hold for every text the pattern can match.
+    #[serde(default)]
+    pub gate: Option<String>,
     /// Bytes around the trigger in which the match must lie.
     #[serde(default = "default_window")]
     pub window: usize,
@@ -198,6 +204,8 @@ pub struct Rule {
     pub value_regex: Option<meta::Regex>,
     /// Separator filter for digit tokens: `None` any, `Some(0)` none, else any of the bits.
     pub seps: Option<u8>,
+    /// Cheap pre-check on the trigger.
+    pub gate: Option<Gate>,
 }
 
 /// Validators: the pure ones plus those that need the detector's data.
@@ -363,6 +371,23 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
     } else {
         Trigger::Line
     };
+    let gate = match &spec.gate {
+        Some(g) => {
+            let gate: Gate = g.parse().map_err(bad)?;
+            let fits = match trigger {
+                Trigger::Keywords => gate.for_keywords(),
+                Trigger::Digits(..) | Trigger::Alnum(..) => !gate.for_keywords(),
+                _ => false,
+            };
+            if !fits {
+                return Err(bad(format!(
+                    "gate `{g}` does not fit this rule's trigger (`capitalised` needs keywords, the others digits or alnum)"
+                )));
+            }
+            Some(gate)
+        }
+        None => None,
+    };
     let ctx = spec.context.clone().unwrap_or_default();
     let lower = |v: &[String]| v.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
     Ok(Rule {
@@ -381,6 +406,7 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
         after: if spec.context.is_some() { ctx.after } else { 0 },
         value_regex,
         seps: spec.seps.as_deref().map(super::shape::sep_mask),
+        gate,
         spec,
     })
 }

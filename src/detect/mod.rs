@@ -9,6 +9,7 @@
 //! both engines produce the same literal hit set and share everything else, they give the
 //! same findings by construction; `tests/detect_engines.rs` checks that they do.
 
+mod bytemask;
 mod catalog;
 mod config;
 #[doc(hidden)]
@@ -69,6 +70,9 @@ pub struct RuleInfo {
     pub source: &'static str,
 }
 
+/// Digit counts above this share one bucket of digit rules.
+const MAX_DIGIT_BUCKET: usize = 64;
+
 /// The compiled, immutable detector: share it as `Arc<Detector>`, one [`Scanner`] per thread.
 #[derive(Debug)]
 pub struct Detector {
@@ -82,7 +86,9 @@ pub struct Detector {
     /// Per literal: whether some rule uses it as context.
     rule_require: Vec<Vec<u32>>,
     rule_veto: Vec<Vec<u32>>,
-    digit_rules: Vec<u32>,
+    /// Digit-triggered rules by the digit count they accept (index: count, the last bucket
+    /// holds every longer count).
+    digit_rules_by_size: Vec<Vec<u32>>,
     alnum_rules: Vec<u32>,
     hexcolon_rules: Vec<u32>,
     line_rules: Vec<u32>,
@@ -232,6 +238,29 @@ impl Detector {
                 Err(_) => LiteralMatcher::portable(&lits)?,
             },
         };
+        let longest = digit_rules
+            .iter()
+            .filter_map(|&r| match rules[r as usize].trigger {
+                Trigger::Digits(_, hi) => Some(hi.min(MAX_DIGIT_BUCKET)),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        let digit_rules_by_size: Vec<Vec<u32>> = (0..=longest)
+            .map(|size| {
+                digit_rules
+                    .iter()
+                    .copied()
+                    .filter(|&r| match rules[r as usize].trigger {
+                        // The last bucket may hold rules a token is too short for: the
+                        // scanner still checks each rule's exact range.
+                        Trigger::Digits(_, hi) if size == longest => hi >= size,
+                        Trigger::Digits(lo, hi) => lo <= size && size <= hi,
+                        _ => false,
+                    })
+                    .collect()
+            })
+            .collect();
         Ok(Detector {
             rules,
             sources,
@@ -240,7 +269,7 @@ impl Detector {
             lit_keys,
             rule_require,
             rule_veto,
-            digit_rules,
+            digit_rules_by_size,
             alnum_rules,
             hexcolon_rules,
             line_rules,

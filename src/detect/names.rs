@@ -357,14 +357,18 @@ fn quoted_next_cell(hay: &[u8], e: usize, q: u8) -> Option<usize> {
 
 /// Finds dictionary name pairs in `hay`: `First Last`, `First M. Last`, `Last, First` and
 /// HL7 `LAST^FIRST`. Calls `found(start, end)` for each.
-pub fn find_pairs(names: &Names, hay: &[u8], mut found: impl FnMut(usize, usize)) {
+///
+/// `upper` has a bit set for each upper-case byte of `hay` (from the shape pass), so that
+/// only capitalised words are looked at.
+pub fn find_pairs(names: &Names, hay: &[u8], upper: &[u64], mut found: impl FnMut(usize, usize)) {
     let n = hay.len();
     let mut i = 0;
-    while i < n {
-        let b = hay[i];
-        if !b.is_ascii_uppercase()
-            || (i > 0 && (hay[i - 1].is_ascii_alphanumeric() || hay[i - 1] == b'_'))
-        {
+    loop {
+        i = super::bytemask::next_one(upper, i, n);
+        if i >= n {
+            break;
+        }
+        if i > 0 && (hay[i - 1].is_ascii_alphanumeric() || hay[i - 1] == b'_') {
             i += 1;
             continue;
         }

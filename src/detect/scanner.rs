@@ -268,7 +268,14 @@ impl Scanner {
                 continue;
             }
             for &r in &det.lit_triggers[h.lit as usize] {
-                let (s, e) = clip(h.start, h.end, det.rules[r as usize].spec.window as u32);
+                let rule = &det.rules[r as usize];
+                if rule
+                    .gate
+                    .is_some_and(|g| !g.passes(hay, h.start as usize, h.end as usize))
+                {
+                    continue;
+                }
+                let (s, e) = clip(h.start, h.end, rule.spec.window as u32);
                 self.windows.push((r, s, e));
             }
             if !det.lit_keys[h.lit as usize].is_empty() {
@@ -277,7 +284,13 @@ impl Scanner {
         }
         // Shape triggers.
         for t in &self.shapes.digits {
-            for &r in &det.digit_rules {
+            let by_size = &det.digit_rules_by_size;
+            let Some(bucket) =
+                by_size.get(usize::from(t.size).min(by_size.len().saturating_sub(1)))
+            else {
+                continue;
+            };
+            for &r in bucket {
                 let rule = &det.rules[r as usize];
                 let Trigger::Digits(lo, hi) = rule.trigger else {
                     continue;
@@ -291,9 +304,9 @@ impl Scanner {
                     Some(m) if m != 0 && t.seps & m == 0 => continue,
                     _ => {}
                 }
-                // Historic dates: only tokens carrying a 1900-2005 year (cheap; skips timestamps).
-                if rule.validator == Some(RuleValidator::Pure(Validator::DateHistoric))
-                    && !has_old_year(&hay[t.start as usize..t.end as usize])
+                if rule
+                    .gate
+                    .is_some_and(|g| !g.passes(hay, t.start as usize, t.end as usize))
                 {
                     continue;
                 }
@@ -336,6 +349,12 @@ impl Scanner {
                             continue;
                         }
                     }
+                    if rule
+                        .gate
+                        .is_some_and(|g| !g.passes(hay, t.start as usize, t.end as usize))
+                    {
+                        continue;
+                    }
                     let (s, e) = clip(t.start, t.end, rule.spec.window as u32);
                     self.windows.push((r, s, e));
                 }
@@ -358,11 +377,14 @@ impl Scanner {
             i = j;
         }
         if let Some(r) = det.name_pair_rule {
-            let mut found = Vec::new();
-            super::names::find_pairs(&det.names, hay, |s, e| found.push((s, e)));
-            for (s, e) in found {
+            let mut found = std::mem::take(&mut self.spans);
+            found.clear();
+            let upper = self.shapes.masks().upper.as_slice();
+            super::names::find_pairs(&det.names, hay, upper, |s, e| found.push((s, e)));
+            for &(s, e) in &found {
                 self.push(r, s, e);
             }
+            self.spans = found;
         }
         // Positional and sibling-keyed values (HL7 fields, SQL/CSV columns, FHIR
         // identifiers) go through the key-led rules under their implicit key.
@@ -486,7 +508,9 @@ impl Scanner {
         // A recent date followed by a time with seconds is a machine timestamp (the log's
         // own, an event time) unless a personal cue directly precedes it ("admitted
         // 2024-03-14 10:30:00").
-        if rule.phi_type == PhiType::Date && followed_by_clock(hay, e) && !has_old_year(&hay[s..e])
+        if rule.phi_type == PhiType::Date
+            && followed_by_clock(hay, e)
+            && !super::shape::old_year(&hay[s..e])
         {
             return if !req.is_empty() && self.cue_before(req, hay, s, 24) {
                 Verdict::Accept
@@ -944,29 +968,6 @@ fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
         i += 1;
     }
     e
-}
-
-/// Whether a digit token holds a 4-digit run (or the head of an 8-digit run) in 1900–2005.
-fn has_old_year(tok: &[u8]) -> bool {
-    let old = |y: &[u8]| {
-        (y[0] == b'1' && y[1] == b'9')
-            || (y[0] == b'2' && y[1] == b'0' && y[2] == b'0' && y[3] <= b'5')
-    };
-    let mut i = 0;
-    while i < tok.len() {
-        if !tok[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let s = i;
-        while i < tok.len() && tok[i].is_ascii_digit() {
-            i += 1;
-        }
-        if (i - s == 4 || i - s == 8) && old(&tok[s..s + 4]) {
-            return true;
-        }
-    }
-    false
 }
 
 fn trim(v: &[u8]) -> &[u8] {
