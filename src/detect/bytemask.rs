@@ -5,56 +5,88 @@
 
 use wide::i8x16;
 
-/// One bit per byte of the line for each class the shape pass asks about.
+const DIGIT: usize = 0;
+const UPPER: usize = 1;
+const LOWER: usize = 2;
+const HEX: usize = 3;
+const DASH: usize = 4;
+const COLON: usize = 5;
+const WORD: usize = 6;
+const HEX_RUN: usize = 7;
+const SEP: usize = 8;
+const NUMBER: usize = 9;
+const CLASSES: usize = 10;
+
+/// One bit per byte of the line for each class the shape pass asks about, stored 64 bytes
+/// (one word per class) at a time so that a line costs one buffer resize.
 #[derive(Debug, Default)]
 pub struct ClassMasks {
-    /// `0-9`.
-    pub digit: Vec<u64>,
-    /// `A-Z`.
-    pub upper: Vec<u64>,
-    /// `a-z`.
-    pub lower: Vec<u64>,
-    /// `a-f` and `A-F`.
-    pub hex_alpha: Vec<u64>,
-    /// `-`.
-    pub dash: Vec<u64>,
-    /// `:`.
-    pub colon: Vec<u64>,
-    /// `[A-Za-z0-9-]`: the bytes of a word for the upper-case id pass.
-    pub word: Vec<u64>,
-    /// `[0-9A-Fa-f:-]`: the bytes of a MAC or IPv6 run.
-    pub hex_run: Vec<u64>,
-    /// Number separators `-./() +`.
-    pub sep: Vec<u64>,
-    /// Digits plus the one- or two-separator gaps that join digit runs into one number
-    /// (`(217) 555-0123`, `4111 1111`): a digit token is a run of these.
-    pub number: Vec<u64>,
+    blocks: Vec<[u64; CLASSES]>,
+}
+
+/// One class of a [`ClassMasks`].
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    blocks: &'a [[u64; CLASSES]],
+    class: usize,
+}
+
+impl Mask for View<'_> {
+    #[inline]
+    fn word(&self, w: usize) -> u64 {
+        self.blocks.get(w).map_or(0, |b| b[self.class])
+    }
+}
+
+macro_rules! class_views {
+    ($($(#[$doc:meta])* $name:ident = $class:ident;)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(&self) -> View<'_> {
+                View { blocks: &self.blocks, class: $class }
+            }
+        )*
+    };
 }
 
 impl ClassMasks {
-    /// Classifies `hay`, reusing the buffers.
+    class_views! {
+        /// `0-9`.
+        digit = DIGIT;
+        /// `A-Z`.
+        upper = UPPER;
+        /// `a-z`.
+        lower = LOWER;
+        /// `0-9a-fA-F`.
+        hex = HEX;
+        /// `-`.
+        dash = DASH;
+        /// `:`.
+        colon = COLON;
+        /// `[A-Za-z0-9-]`: the bytes of a word for the upper-case id pass.
+        word = WORD;
+        /// `[0-9A-Fa-f:-]`: the bytes of a MAC or IPv6 run.
+        hex_run = HEX_RUN;
+        /// Digits plus the one- or two-separator gaps that join digit runs into one
+        /// number (`(217) 555-0123`, `4111 1111`): a digit token is a run of these.
+        number = NUMBER;
+    }
+
+    /// Classifies `hay`, reusing the buffer.
     pub fn build(&mut self, hay: &[u8]) {
         let words = hay.len().div_ceil(64);
-        for v in [
-            &mut self.digit,
-            &mut self.upper,
-            &mut self.lower,
-            &mut self.hex_alpha,
-            &mut self.dash,
-            &mut self.colon,
-            &mut self.word,
-            &mut self.hex_run,
-            &mut self.sep,
-            &mut self.number,
-        ] {
-            v.clear();
-            v.resize(words, 0);
-        }
-        for (w, chunk) in hay.chunks(64).enumerate() {
-            let mut block = [0u8; 64];
-            block[..chunk.len()].copy_from_slice(chunk);
+        self.blocks.clear();
+        self.blocks.resize(words, [0; CLASSES]);
+        for (block, chunk) in self.blocks.iter_mut().zip(hay.chunks(64)) {
+            let mut tail = [0u8; 64];
+            let bytes: &[u8] = if chunk.len() == 64 {
+                chunk
+            } else {
+                tail[..chunk.len()].copy_from_slice(chunk);
+                &tail
+            };
             for k in 0..4 {
-                let lane: [i8; 16] = std::array::from_fn(|i| block[k * 16 + i] as i8);
+                let lane: [i8; 16] = std::array::from_fn(|i| bytes[k * 16 + i] as i8);
                 let x = i8x16::new(lane);
                 // Signed compares: bytes >= 0x80 are negative and fall outside every range.
                 let range = |a: u8, b: u8| {
@@ -63,36 +95,38 @@ impl ClassMasks {
                 let eq = |c: u8| x.simd_eq(i8x16::splat(c as i8));
                 let shift = k * 16;
                 let bits = |m: i8x16| u64::from(m.to_bitmask() as u16) << shift;
-                self.digit[w] |= bits(range(b'0', b'9'));
-                self.upper[w] |= bits(range(b'A', b'Z'));
-                self.lower[w] |= bits(range(b'a', b'z'));
-                self.hex_alpha[w] |= bits(range(b'a', b'f') | range(b'A', b'F'));
-                self.dash[w] |= bits(eq(b'-'));
-                self.colon[w] |= bits(eq(b':'));
-                self.sep[w] |= bits(
-                    eq(b'-') | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'),
-                );
+                let digit = range(b'0', b'9');
+                let upper = range(b'A', b'Z');
+                let lower = range(b'a', b'z');
+                let dash = eq(b'-');
+                let colon = eq(b':');
+                let hex = digit | range(b'a', b'f') | range(b'A', b'F');
+                block[DIGIT] |= bits(digit);
+                block[UPPER] |= bits(upper);
+                block[LOWER] |= bits(lower);
+                block[HEX] |= bits(hex);
+                block[DASH] |= bits(dash);
+                block[COLON] |= bits(colon);
+                block[WORD] |= bits(digit | upper | lower | dash);
+                block[HEX_RUN] |= bits(hex | dash | colon);
+                block[SEP] |=
+                    bits(dash | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'));
             }
-            let (d, dash) = (self.digit[w], self.dash[w]);
-            self.word[w] = d | self.upper[w] | self.lower[w] | dash;
-            self.hex_run[w] = d | self.hex_alpha[w] | dash | self.colon[w];
         }
-        // Bit p of `back(v, k)` is bit p-k of v, of `ahead(v, k)` bit p+k (across words).
-        let back = |v: &[u64], w: usize, k: u32| {
-            let prev = if w > 0 { v[w - 1] >> (64 - k) } else { 0 };
-            v[w] << k | prev
-        };
-        let ahead = |v: &[u64], w: usize, k: u32| {
-            let next = v.get(w + 1).map_or(0, |x| x << (64 - k));
-            v[w] >> k | next
-        };
+        // Digits on either side of a one- or two-byte separator gap; `back(c, k)` has bit p
+        // set when bit p-k of class c is, `ahead(c, k)` when bit p+k is (across words).
+        let empty = [0u64; CLASSES];
         for w in 0..words {
-            let (d, sep) = (&self.digit, &self.sep);
-            let s = sep[w];
-            let one_gap = s & back(d, w, 1) & ahead(d, w, 1);
-            let two_gap_first = s & ahead(sep, w, 1) & back(d, w, 1) & ahead(d, w, 2);
-            let two_gap_second = s & back(sep, w, 1) & back(d, w, 2) & ahead(d, w, 1);
-            self.number[w] = d[w] | one_gap | two_gap_first | two_gap_second;
+            let prev = if w > 0 { self.blocks[w - 1] } else { empty };
+            let next = self.blocks.get(w + 1).copied().unwrap_or(empty);
+            let cur = &mut self.blocks[w];
+            let back = |c: usize, k: u32| cur[c] << k | prev[c] >> (64 - k);
+            let ahead = |c: usize, k: u32| cur[c] >> k | next[c] << (64 - k);
+            let s = cur[SEP];
+            let one_gap = s & back(DIGIT, 1) & ahead(DIGIT, 1);
+            let two_gap_first = s & ahead(SEP, 1) & back(DIGIT, 1) & ahead(DIGIT, 2);
+            let two_gap_second = s & back(SEP, 1) & back(DIGIT, 2) & ahead(DIGIT, 1);
+            cur[NUMBER] = cur[DIGIT] | one_gap | two_gap_first | two_gap_second;
         }
     }
 }
@@ -198,18 +232,22 @@ mod tests {
         let mut m = ClassMasks::default();
         m.build(&hay);
         for (i, b) in hay.iter().enumerate() {
-            let bit = |v: &[u64]| v[i / 64] >> (i % 64) & 1 == 1;
-            assert_eq!(bit(&m.digit), b.is_ascii_digit(), "byte {b}");
-            assert_eq!(bit(&m.upper), b.is_ascii_uppercase(), "byte {b}");
-            assert_eq!(bit(&m.lower), b.is_ascii_lowercase(), "byte {b}");
-            assert_eq!(
-                bit(&m.hex_alpha),
-                b.is_ascii_hexdigit() && !b.is_ascii_digit(),
-                "byte {b}"
-            );
-            assert_eq!(bit(&m.dash), *b == b'-', "byte {b}");
-            assert_eq!(bit(&m.colon), *b == b':', "byte {b}");
-            assert_eq!(bit(&m.sep), b"-./() +".contains(b), "byte {b}");
+            let bit = |v: View<'_>| v.word(i / 64) >> (i % 64) & 1 == 1;
+            assert_eq!(bit(m.digit()), b.is_ascii_digit(), "byte {b}");
+            assert_eq!(bit(m.upper()), b.is_ascii_uppercase(), "byte {b}");
+            assert_eq!(bit(m.lower()), b.is_ascii_lowercase(), "byte {b}");
+            assert_eq!(bit(m.hex()), b.is_ascii_hexdigit(), "byte {b}");
+            assert_eq!(bit(m.dash()), *b == b'-', "byte {b}");
+            assert_eq!(bit(m.colon()), *b == b':', "byte {b}");
+            let sep = View {
+                blocks: &m.blocks,
+                class: SEP,
+            };
+            assert_eq!(bit(sep), b"-./() +".contains(b), "byte {b}");
+            let word = b.is_ascii_alphanumeric() || *b == b'-';
+            assert_eq!(bit(m.word()), word, "byte {b}");
+            let hex_run = b.is_ascii_hexdigit() || *b == b'-' || *b == b':';
+            assert_eq!(bit(m.hex_run()), hex_run, "byte {b}");
         }
     }
 
@@ -219,7 +257,7 @@ mod tests {
         hay[60..140].fill(b'7');
         let mut m = ClassMasks::default();
         m.build(&hay);
-        let d = m.digit.as_slice();
+        let d = &m.digit();
         assert_eq!(next_one(d, 0, 200), 60);
         assert_eq!(next_zero(d, 60, 200), 140);
         assert_eq!(next_one(d, 140, 200), 200);
@@ -235,7 +273,7 @@ mod tests {
         let mut all = vec![b'5'; 130];
         all[0] = b'5';
         m.build(&all);
-        assert_eq!(run_start(m.digit.as_slice(), 129), 0);
-        assert_eq!(next_zero(m.digit.as_slice(), 0, 130), 130);
+        assert_eq!(run_start(&m.digit(), 129), 0);
+        assert_eq!(next_zero(&m.digit(), 0, 130), 130);
     }
 }

@@ -360,11 +360,16 @@ fn quoted_next_cell(hay: &[u8], e: usize, q: u8) -> Option<usize> {
 ///
 /// `upper` has a bit set for each upper-case byte of `hay` (from the shape pass), so that
 /// only capitalised words are looked at.
-pub fn find_pairs(names: &Names, hay: &[u8], upper: &[u64], mut found: impl FnMut(usize, usize)) {
+pub fn find_pairs(
+    names: &Names,
+    hay: &[u8],
+    upper: super::bytemask::View<'_>,
+    mut found: impl FnMut(usize, usize),
+) {
     let n = hay.len();
     let mut i = 0;
     loop {
-        i = super::bytemask::next_one(upper, i, n);
+        i = super::bytemask::next_one(&upper, i, n);
         if i >= n {
             break;
         }

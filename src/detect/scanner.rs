@@ -379,7 +379,7 @@ impl Scanner {
         if let Some(r) = det.name_pair_rule {
             let mut found = std::mem::take(&mut self.spans);
             found.clear();
-            let upper = self.shapes.masks().upper.as_slice();
+            let upper = self.shapes.masks().upper();
             super::names::find_pairs(&det.names, hay, upper, |s, e| found.push((s, e)));
             for &(s, e) in &found {
                 self.push(r, s, e);
@@ -456,10 +456,10 @@ impl Scanner {
         loop {
             re.search_captures_with(cache, &input, caps);
             let Some(m) = caps.get_match() else { break };
-            if let Some(g) = caps.get_group(rule.group) {
-                if g.start < g.end {
-                    found.push((g.start, g.end));
-                }
+            if let Some(g) = caps.get_group(rule.group)
+                && g.start < g.end
+            {
+                found.push((g.start, g.end));
             }
             let next = if m.end() > m.start() {
                 m.end()
@@ -533,10 +533,10 @@ impl Scanner {
     fn accept_core(&self, det: &Detector, r: u32, hay: &[u8], s: usize, e: usize) -> bool {
         let rule = &det.rules[r as usize];
         let span = &hay[s..e];
-        if let Some(v) = rule.validator {
-            if !self.validate(det, v, span) {
-                return false;
-            }
+        if let Some(v) = rule.validator
+            && !self.validate(det, v, span)
+        {
+            return false;
         }
         // `Chrome/119.0.6045.105`, `v1.2.3.4`: a product version, not an address; a
         // fingerprint of 2-digit hex groups is not an IPv6 address.
@@ -652,10 +652,10 @@ impl Scanner {
         let in_query = s > 0 && matches!(hay[s - 1], b'?' | b'&' | b';');
         for &r in &det.lit_keys[h.lit as usize] {
             let rule = &det.rules[r as usize];
-            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, !in_query) {
-                if self.value_ok(rule, &hay[vs..ve]) {
-                    self.push(r, vs, ve);
-                }
+            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, !in_query)
+                && self.value_ok(rule, &hay[vs..ve])
+            {
+                self.push(r, vs, ve);
             }
         }
     }
@@ -708,15 +708,15 @@ impl Scanner {
         if NULLISH.iter().any(|n| v.eq_ignore_ascii_case(n)) {
             return false;
         }
-        if let Some(re) = &rule.value_regex {
-            if !re.is_match(v) {
-                return false;
-            }
+        if let Some(re) = &rule.value_regex
+            && !re.is_match(v)
+        {
+            return false;
         }
-        if let Some(val) = rule.validator {
-            if !self.validate(&self.det, val, v) {
-                return false;
-            }
+        if let Some(val) = rule.validator
+            && !self.validate(&self.det, val, v)
+        {
+            return false;
         }
         if rule.phi_type == PhiType::Ip && self.ip_allowed(&self.det, v) {
             return false;

@@ -64,37 +64,37 @@ impl Shapes {
         let mut masks = std::mem::take(&mut self.masks);
         masks.build(hay);
         let m = &masks;
-        let word = m.word.as_slice();
-        let hex_run = m.hex_run.as_slice();
-        let hex = (m.digit.as_slice(), m.hex_alpha.as_slice());
+        let word = &m.word();
+        let hex_run = &m.hex_run();
+        let hex = m.hex();
         // Words of [A-Za-z0-9-] holding an upper-case letter: upper-case alphanumeric ids
         // (VIN, MBI, DEA, HICN) and dashed MACs. Walking from upper-case letters skips the
         // lower-case words that make up most of a line.
-        let mut u = next_one(m.upper.as_slice(), 0, n);
+        let mut u = next_one(&m.upper(), 0, n);
         while u < n {
             let p = run_start(word, u);
             let e = next_zero(word, u, n);
             self.upper_word(hay, m, &hex, p, e);
-            u = next_one(m.upper.as_slice(), e, n);
+            u = next_one(&m.upper(), e, n);
         }
         // Dashed MACs in lower case or digits only (`00-1a-2b-3c-4d-5e`): a 17-byte word
         // around its third byte's dash.
-        let mut d = next_one(m.dash.as_slice(), 0, n);
+        let mut d = next_one(&m.dash(), 0, n);
         while d < n {
             let p = run_start(word, d);
             let e = next_zero(word, d, n);
-            if !any(m.upper.as_slice(), p, e) {
+            if !any(&m.upper(), p, e) {
                 self.dashed_mac(hay, &hex, p, e);
             }
-            d = next_one(m.dash.as_slice(), e, n);
+            d = next_one(&m.dash(), e, n);
         }
         // Runs of hex digits, colons and dashes holding two or more colons (MAC, IPv6).
         let dashed_macs = self.hexcolon.len();
-        let mut c = next_one(m.colon.as_slice(), 0, n);
+        let mut c = next_one(&m.colon(), 0, n);
         while c < n {
             let start = run_start(hex_run, c);
             let end = next_zero(hex_run, c, n);
-            let colons = count(m.colon.as_slice(), start, end);
+            let colons = count(&m.colon(), start, end);
             let glued = (start > 0 && hay[start - 1].is_ascii_alphanumeric())
                 || (end < n && hay[end].is_ascii_alphanumeric());
             if !glued && colons >= 2 && hexcolon_candidate(&hay[start..end], colons as u16) {
@@ -105,16 +105,16 @@ impl Shapes {
                     seps: 0,
                 });
             }
-            c = next_one(m.colon.as_slice(), end, n);
+            c = next_one(&m.colon(), end, n);
         }
         if dashed_macs > 0 {
             self.hexcolon.sort_unstable_by_key(|t| t.start);
         }
         // Digit tokens.
-        let mut i = next_one(m.digit.as_slice(), 0, n);
+        let mut i = next_one(&m.digit(), 0, n);
         while i < n {
             let next = self.digit_token(hay, m, i);
-            i = next_one(m.digit.as_slice(), next.max(i + 1), n);
+            i = next_one(&m.digit(), next.max(i + 1), n);
         }
         self.masks = masks;
     }
@@ -122,10 +122,7 @@ impl Shapes {
     /// A word of `[A-Za-z0-9-]` at `p..e` that holds an upper-case letter.
     fn upper_word(&mut self, hay: &[u8], m: &ClassMasks, hex: &impl Mask, p: usize, e: usize) {
         let len = e - p;
-        if (9..=17).contains(&len)
-            && any(m.digit.as_slice(), p, e)
-            && !any(m.lower.as_slice(), p, e)
-        {
+        if (9..=17).contains(&len) && any(&m.digit(), p, e) && !any(&m.lower(), p, e) {
             self.alnum.push(Token {
                 start: p as u32,
                 end: e as u32,
@@ -163,7 +160,7 @@ impl Shapes {
         while s > 0 && matches!(hay[s - 1], b'(' | b'+') {
             s -= 1;
         }
-        let digits_end = next_zero(m.number.as_slice(), first, n);
+        let digits_end = next_zero(&m.number(), first, n);
         let end = digits_end + usize::from(hay.get(digits_end) == Some(&b')'));
         // Letters glued to either end (hex ids, "12ms", "v1") make it no number: most
         // digit runs of a timestamp or an id end here.
@@ -171,13 +168,12 @@ impl Shapes {
         if (s > 0 && glued(hay[s - 1])) || (end < n && glued(hay[end])) {
             return end;
         }
-        let digits =
-            u16::try_from(count(m.digit.as_slice(), first, digits_end)).unwrap_or(u16::MAX);
+        let digits = u16::try_from(count(&m.digit(), first, digits_end)).unwrap_or(u16::MAX);
         let mut seps = if end > digits_end { 8 } else { 0 };
-        let mut gap = next_zero(m.digit.as_slice(), first, digits_end);
+        let mut gap = next_zero(&m.digit(), first, digits_end);
         while gap < digits_end {
             seps |= sep_bit(hay[gap]);
-            gap = next_zero(m.digit.as_slice(), gap + 1, digits_end);
+            gap = next_zero(&m.digit(), gap + 1, digits_end);
         }
         self.digits.push(Token {
             start: s as u32,
