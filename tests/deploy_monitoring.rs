@@ -46,10 +46,10 @@ fn metric_names(text: &str, histograms: &BTreeSet<String>) -> BTreeSet<String> {
 
 fn family(name: &str, histograms: &BTreeSet<String>) -> String {
     for suffix in ["_bucket", "_sum", "_count"] {
-        if let Some(base) = name.strip_suffix(suffix) {
-            if histograms.contains(base) {
-                return base.to_owned();
-            }
+        if let Some(base) = name.strip_suffix(suffix)
+            && histograms.contains(base)
+        {
+            return base.to_owned();
         }
     }
     name.to_owned()

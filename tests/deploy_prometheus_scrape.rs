@@ -83,10 +83,10 @@ impl Prometheus {
         loop {
             if let Some(body) = self.api("/api/v1/query", &[("query", promql)]).await {
                 assert_ne!(body["status"], "error", "{promql}: {body}");
-                if let Some(result) = body["data"]["result"].as_array() {
-                    if !result.is_empty() {
-                        return result.clone();
-                    }
+                if let Some(result) = body["data"]["result"].as_array()
+                    && !result.is_empty()
+                {
+                    return result.clone();
                 }
             }
             assert!(

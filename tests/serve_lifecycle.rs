@@ -58,11 +58,11 @@ async fn sigterm_turns_ready_503_then_exits_0_within_grace() {
     // During the drain delay the admin port still answers, with /ready now 503.
     let mut saw_not_ready = false;
     while sent.elapsed() < Duration::from_millis(1500) {
-        if let Ok(response) = reqwest::get(daemon.admin_url("/ready")).await {
-            if response.status().as_u16() == 503 {
-                saw_not_ready = true;
-                break;
-            }
+        if let Ok(response) = reqwest::get(daemon.admin_url("/ready")).await
+            && response.status().as_u16() == 503
+        {
+            saw_not_ready = true;
+            break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

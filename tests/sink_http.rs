@@ -73,11 +73,11 @@ async fn intake(
         .push((path.clone(), now));
     let mut out = HeaderMap::new();
     let expect = &state.expect[&path];
-    if let Some((count, secs)) = expect.throttle {
-        if state.seen.throttled.fetch_add(1, Ordering::SeqCst) < count {
-            out.insert("retry-after", secs.to_string().parse().unwrap());
-            return (StatusCode::TOO_MANY_REQUESTS, out, "slow down");
-        }
+    if let Some((count, secs)) = expect.throttle
+        && state.seen.throttled.fetch_add(1, Ordering::SeqCst) < count
+    {
+        out.insert("retry-after", secs.to_string().parse().unwrap());
+        return (StatusCode::TOO_MANY_REQUESTS, out, "slow down");
     }
     match check(expect, &headers, &body) {
         Ok(events) => {

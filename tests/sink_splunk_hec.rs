@@ -162,16 +162,15 @@ async fn event_endpoint(
         if event.get("time").is_some_and(|t| !t.is_number()) {
             return invalid();
         }
-        if let Some(fields) = event.get("fields") {
-            if !fields
+        if let Some(fields) = event.get("fields")
+            && !fields
                 .as_object()
                 .is_some_and(|f| f.values().all(Value::is_string))
-            {
-                return reply(
-                    400,
-                    json!({"text":"Error in handling indexed fields","code":15,"invalid-event-number":n}),
-                );
-            }
+        {
+            return reply(
+                400,
+                json!({"text":"Error in handling indexed fields","code":15,"invalid-event-number":n}),
+            );
         }
         events.push(Value::Object(event));
     }

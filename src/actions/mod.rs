@@ -124,10 +124,10 @@ impl Policy {
 
     /// The action for a finding of `phi_type` by the rule named `rule_id`.
     pub fn action_for(&self, phi_type: PhiType, rule_id: Option<&str>) -> ActionName {
-        if !self.by_rule.is_empty() {
-            if let Some(a) = rule_id.and_then(|id| self.by_rule.get(id)) {
-                return *a;
-            }
+        if !self.by_rule.is_empty()
+            && let Some(a) = rule_id.and_then(|id| self.by_rule.get(id))
+        {
+            return *a;
         }
         self.by_type[phi_type as usize]
     }

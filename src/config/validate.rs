@@ -614,10 +614,11 @@ pub fn validate(raw: RawConfig) -> Result<Config, Vec<ConfigProblem>> {
 
     let server_listen = p.addr("server.listen", &raw.server.listen);
     let admin_listen = p.addr("admin.listen", &raw.admin.listen);
-    if let (Some(s), Some(a)) = (server_listen, admin_listen) {
-        if s == a && s.port() != 0 {
-            p.add("admin.listen", "must differ from server.listen");
-        }
+    if let (Some(s), Some(a)) = (server_listen, admin_listen)
+        && s == a
+        && s.port() != 0
+    {
+        p.add("admin.listen", "must differ from server.listen");
     }
     if raw.server.grace_period_secs == 0 || raw.server.grace_period_secs > 3600 {
         p.add("server.grace_period_secs", "must be between 1 and 3600");
@@ -1199,13 +1200,13 @@ fn syslog_config(p: &mut Problems, name: &str, s: &RawSyslogSink) -> Option<Sysl
             "must be 1–48 printable ASCII characters without spaces",
         );
     }
-    if let Some(h) = &s.hostname {
-        if !printable(h, 255) {
-            p.add(
-                k("hostname"),
-                "must be 1–255 printable ASCII characters without spaces",
-            );
-        }
+    if let Some(h) = &s.hostname
+        && !printable(h, 255)
+    {
+        p.add(
+            k("hostname"),
+            "must be 1–255 printable ASCII characters without spaces",
+        );
     }
     Some(SyslogSinkConfig {
         tls_server_name: s.tls_server_name.clone().unwrap_or_else(|| host.clone()),

@@ -339,10 +339,10 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
         Some(p) => Some(compile_pattern(p).map_err(|e| bad(format!("value_pattern: {e}")))?),
         None => None,
     };
-    if let Some(b) = &spec.builtin {
-        if b != "name_pair" {
-            return Err(bad(format!("unknown builtin `{b}`")));
-        }
+    if let Some(b) = &spec.builtin
+        && b != "name_pair"
+    {
+        return Err(bad(format!("unknown builtin `{b}`")));
     }
     let triggers = usize::from(!spec.keywords.is_empty())
         + usize::from(spec.digits.is_some())

@@ -382,14 +382,14 @@ fn sql_insert(hay: &[u8], cols: &mut Vec<(u32, u32)>, out: &mut Vec<Implicit>) {
                 let Some((vs, ve, next)) = sql_literal(hay, p) else {
                     return;
                 };
-                if let Some(&(cs, ce)) = cols.get(k) {
-                    if vs < ve {
-                        out.push(Implicit {
-                            key: KeyName::Column(cs, ce),
-                            start: vs as u32,
-                            end: ve as u32,
-                        });
-                    }
+                if let Some(&(cs, ce)) = cols.get(k)
+                    && vs < ve
+                {
+                    out.push(Implicit {
+                        key: KeyName::Column(cs, ce),
+                        start: vs as u32,
+                        end: ve as u32,
+                    });
                 }
                 k += 1;
                 p = skip_ws(hay, next);

@@ -127,7 +127,7 @@ pub fn luhn(ds: &[u32]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 fn luhn_digits(span: &[u8]) -> bool {

@@ -288,12 +288,12 @@ impl KeyService {
         } else {
             None
         };
-        if let Some(key) = &hmac_key {
-            if key.len() < 16 {
-                return Err(KeyError::HmacKey(
-                    "the HMAC key must be at least 16 bytes".to_owned(),
-                ));
-            }
+        if let Some(key) = &hmac_key
+            && key.len() < 16
+        {
+            return Err(KeyError::HmacKey(
+                "the HMAC key must be at least 16 bytes".to_owned(),
+            ));
         }
         Ok(Self {
             tokenizer: hmac_key.as_ref().map(Tokenizer::new),

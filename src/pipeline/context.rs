@@ -78,10 +78,10 @@ pub fn scrub_drain(
                     .with_label_values(&[reason.as_str()])
                     .inc();
                 quarantined += 1;
-                if failure.is_none() {
-                    if let Err(qerr) = quarantine.quarantine(&event.message, reason, &event.meta) {
-                        failure = Some(DrainError::Quarantine(qerr));
-                    }
+                if failure.is_none()
+                    && let Err(qerr) = quarantine.quarantine(&event.message, reason, &event.meta)
+                {
+                    failure = Some(DrainError::Quarantine(qerr));
                 }
             }
         }

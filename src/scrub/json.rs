@@ -363,11 +363,12 @@ impl JsonState {
         if depth > MAX_JSON_DEPTH {
             return Err(ScrubError::TooDeep);
         }
-        if member && actor.policy.has_field_rules() {
-            if let Some(rule) = actor.policy.field_rule(&self.path[..self.path_len]) {
-                let (action, phi_type) = (rule.action, rule.phi_type);
-                return self.whole_value(actor, c, out, depth, action, phi_type);
-            }
+        if member
+            && actor.policy.has_field_rules()
+            && let Some(rule) = actor.policy.field_rule(&self.path[..self.path_len])
+        {
+            let (action, phi_type) = (rule.action, rule.phi_type);
+            return self.whole_value(actor, c, out, depth, action, phi_type);
         }
         match c.peek() {
             Some(b'{') => self.object(actor, c, out, depth),

@@ -63,14 +63,14 @@ impl CloudwatchLogsSink {
             .log_group_name(&self.config.log_group)
             .send()
             .await;
-        if let Err(e) = group {
-            if e.code() != Some("ResourceAlreadyExistsException") {
-                return Err(aws::classify(
-                    "cloudwatch_logs",
-                    e.code(),
-                    DisplayErrorContext(&e).to_string(),
-                ));
-            }
+        if let Err(e) = group
+            && e.code() != Some("ResourceAlreadyExistsException")
+        {
+            return Err(aws::classify(
+                "cloudwatch_logs",
+                e.code(),
+                DisplayErrorContext(&e).to_string(),
+            ));
         }
         let stream = self
             .client
@@ -79,14 +79,14 @@ impl CloudwatchLogsSink {
             .log_stream_name(&self.config.log_stream)
             .send()
             .await;
-        if let Err(e) = stream {
-            if e.code() != Some("ResourceAlreadyExistsException") {
-                return Err(aws::classify(
-                    "cloudwatch_logs",
-                    e.code(),
-                    DisplayErrorContext(&e).to_string(),
-                ));
-            }
+        if let Err(e) = stream
+            && e.code() != Some("ResourceAlreadyExistsException")
+        {
+            return Err(aws::classify(
+                "cloudwatch_logs",
+                e.code(),
+                DisplayErrorContext(&e).to_string(),
+            ));
         }
         self.created.store(true, Ordering::Release);
         Ok(())

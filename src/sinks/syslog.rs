@@ -214,10 +214,10 @@ impl Sink for SyslogSink {
     fn send<'a>(&'a self, events: &'a [Event]) -> SendFuture<'a> {
         Box::pin(async move {
             let mut guard = self.conn.lock().await;
-            if let Some(conn) = guard.as_mut() {
-                if peer_closed(conn).await {
-                    *guard = None;
-                }
+            if let Some(conn) = guard.as_mut()
+                && peer_closed(conn).await
+            {
+                *guard = None;
             }
             if guard.is_none() {
                 *guard = Some(self.connect().await?);
@@ -269,14 +269,14 @@ impl Drop for SyslogSink {
     fn drop(&mut self) {
         // RFC 5425 §4.4 asks for close_notify; rustls queues it and a best-effort write
         // happens if the runtime still runs. Nothing to do for TCP/UDP.
-        if let Ok(mut guard) = self.conn.try_lock() {
-            if let Some(Conn::Tls(mut tls)) = guard.take() {
-                tls.get_mut().1.send_close_notify();
-                if let Ok(handle) = tokio::runtime::Handle::try_current() {
-                    handle.spawn(async move {
-                        let _ = tls.shutdown().await;
-                    });
-                }
+        if let Ok(mut guard) = self.conn.try_lock()
+            && let Some(Conn::Tls(mut tls)) = guard.take()
+        {
+            tls.get_mut().1.send_close_notify();
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                handle.spawn(async move {
+                    let _ = tls.shutdown().await;
+                });
             }
         }
     }

@@ -78,13 +78,12 @@ async fn ingest(
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    if let Some(poison) = state.poison.lock().unwrap().as_deref() {
-        if events
+    if let Some(poison) = state.poison.lock().unwrap().as_deref()
+        && events
             .iter()
             .any(|e| e["message"].as_str().unwrap().contains(poison))
-        {
-            return (StatusCode::BAD_REQUEST, out, "bad event");
-        }
+    {
+        return (StatusCode::BAD_REQUEST, out, "bad event");
     }
     state.events.lock().unwrap().extend(events);
     (StatusCode::OK, out, "ok")

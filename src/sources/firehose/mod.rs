@@ -191,10 +191,10 @@ impl FirehoseSource {
             AuthOutcome::Missing => return Err((None, FirehoseError::MissingKey)),
             AuthOutcome::Invalid => return Err((None, FirehoseError::InvalidKey)),
         }
-        if let Some(version) = headers.get(wire::HEADER_PROTOCOL_VERSION) {
-            if version.as_bytes() != b"1.0" {
-                return Err((None, FirehoseError::ProtocolVersion));
-            }
+        if let Some(version) = headers.get(wire::HEADER_PROTOCOL_VERSION)
+            && version.as_bytes() != b"1.0"
+        {
+            return Err((None, FirehoseError::ProtocolVersion));
         }
         let attributes = common_attributes(headers).map_err(|e| (None, e))?;
         let body = body.map_err(|rejection| {
@@ -226,10 +226,10 @@ impl FirehoseSource {
         })?
         .map_err(|e| (None, e))?;
         let request_id = parsed.request_id.clone();
-        if let Some(header_id) = header_str(headers, wire::HEADER_REQUEST_ID) {
-            if header_id != request_id {
-                return Err((Some(request_id), FirehoseError::RequestIdMismatch));
-            }
+        if let Some(header_id) = header_str(headers, wire::HEADER_REQUEST_ID)
+            && header_id != request_id
+        {
+            return Err((Some(request_id), FirehoseError::RequestIdMismatch));
         }
         let metrics = &self.pipeline.metrics;
         metrics
@@ -384,10 +384,10 @@ impl ChunkJob {
                         .with_label_values(&[reason.as_str()])
                         .inc();
                     tracing::warn!(error = %err, "firehose record failed to decode; quarantining it");
-                    if result.refusal.is_none() {
-                        if let Err(qerr) = quarantine.quarantine(data, reason, &self.base) {
-                            result.refusal = Some(DrainError::Quarantine(qerr));
-                        }
+                    if result.refusal.is_none()
+                        && let Err(qerr) = quarantine.quarantine(data, reason, &self.base)
+                    {
+                        result.refusal = Some(DrainError::Quarantine(qerr));
                     }
                 }
             }
