@@ -215,6 +215,9 @@ pub enum RuleValidator {
     Pure(Validator),
     /// At least one token is in the names dictionary.
     Name,
+    /// Reads as a name after a strong cue: a dictionary name, or two to four name-cased
+    /// words that are not everyday log words.
+    NameShape,
     /// Contains an ASCII digit.
     HasDigit,
     /// Contains an ASCII letter.
@@ -228,6 +231,7 @@ impl std::str::FromStr for RuleValidator {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(match s {
             "name" => Self::Name,
+            "name_shape" => Self::NameShape,
             "has_digit" => Self::HasDigit,
             "has_letter" => Self::HasLetter,
             "ip" => Self::Ip,

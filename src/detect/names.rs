@@ -296,7 +296,307 @@ impl Names {
             // 1990 lists, e.g. `GREEN, Lakshmi`, are common).
             || (comma && self.is_last(first) && full.len() > 1)
     }
+    /// Whether `span`, written right after a strong person cue (`patient`, `pt`, `seen
+    /// by`, `next of kin`, a `patient=` key), reads as a name even outside the 1990
+    /// dictionary: two to four Title-case or upper-case words, `Last, First` or none of them
+    /// an everyday word of application logs (`Patient Portal Login`, `patient Search
+    /// Completed`). Names from every culture reach hospital logs; the cue carries the
+    /// evidence here, the dictionary only for weaker cues.
+    pub fn name_shape(&self, span: &[u8]) -> bool {
+        if self.any_name(span) {
+            return true;
+        }
+        let words: Vec<&[u8]> = span
+            .split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
+            .map(|w| w.strip_suffix(b".").unwrap_or(w))
+            .filter(|w| !w.is_empty() && !is_particle(w))
+            .collect();
+        let full = words.iter().filter(|w| w.len() >= 2).count();
+        if !(2..=4).contains(&full) || !words.iter().all(|w| name_cased(w)) {
+            return false;
+        }
+        let mut buf = [0u8; 32];
+        !words.iter().any(|w| {
+            let Some(u) = Self::upper(w, &mut buf) else {
+                return true;
+            };
+            // Past participles and abstract nouns (`Record Updated`, `Education Materials`,
+            // `Triage Station`) are log words unless the dictionary knows them as names
+            // (Ahmed, Sanders).
+            NOT_NAMES.binary_search(&u).is_ok()
+                || (u.len() >= 5
+                    && WORD_ENDINGS.iter().any(|e| u.ends_with(e))
+                    && !self.is_first(w)
+                    && !self.is_last(w))
+        })
+    }
 }
+
+/// Endings of English verbs and nouns that names outside the dictionary rarely have.
+const WORD_ENDINGS: &[&[u8]] = &[
+    b"ED", b"ING", b"TION", b"SION", b"MENT", b"NESS", b"ITY", b"ICS", b"ALS", b"ERS", b"ORS",
+    b"ABLE", b"IBLE", b"IZE", b"ISE",
+];
+
+/// Capitalised words of application logs that follow "patient" but are no name (sorted,
+/// upper case): FHIR resource and UI names, states, actions.
+const NOT_NAMES: &[&[u8]] = &[
+    b"ACCESS",
+    b"ACCOUNT",
+    b"ACTIVE",
+    b"ADMIN",
+    b"ADMISSION",
+    b"ALERT",
+    b"ALERTS",
+    b"ALLERGY",
+    b"ALPHA",
+    b"AND",
+    b"API",
+    b"APP",
+    b"APPOINTMENT",
+    b"ARCHIVE",
+    b"ARRIVAL",
+    b"AUDIT",
+    b"AUTH",
+    b"BADGE",
+    b"BALANCE",
+    b"BANNER",
+    b"BATCH",
+    b"BED",
+    b"BETA",
+    b"BILLING",
+    b"BUCKET",
+    b"BUNDLE",
+    b"BUTTON",
+    b"CACHE",
+    b"CARD",
+    b"CARDS",
+    b"CARE",
+    b"CASE",
+    b"CENSUS",
+    b"CENTER",
+    b"CENTRE",
+    b"CHANNEL",
+    b"CHARGE",
+    b"CHART",
+    b"CHECK",
+    b"CHECKIN",
+    b"CHECKOUT",
+    b"CLAIM",
+    b"CLIENT",
+    b"CLINIC",
+    b"CLOSED",
+    b"CLUSTER",
+    b"COMPLETE",
+    b"COMPLETED",
+    b"CONDITION",
+    b"CONFIG",
+    b"CONSENT",
+    b"CONTEXT",
+    b"COUNT",
+    b"COVERAGE",
+    b"CREATE",
+    b"CREATED",
+    b"DASHBOARD",
+    b"DATA",
+    b"DEFAULT",
+    b"DELETE",
+    b"DELETED",
+    b"DEMO",
+    b"DEPARTMENT",
+    b"DEPARTURE",
+    b"DESK",
+    b"DETAIL",
+    b"DETAILS",
+    b"DEVICE",
+    b"DIRECTORY",
+    b"DISCHARGE",
+    b"DOCUMENT",
+    b"DONE",
+    b"DUPLICATE",
+    b"EDIT",
+    b"ELIGIBILITY",
+    b"EMAIL",
+    b"EMERGENCY",
+    b"ENCOUNTER",
+    b"ERROR",
+    b"EVENT",
+    b"EVENTS",
+    b"EXPORT",
+    b"FAILED",
+    b"FAX",
+    b"FILE",
+    b"FLOW",
+    b"FORM",
+    b"FOUND",
+    b"FRONT",
+    b"GATEWAY",
+    b"GROUP",
+    b"HANDLER",
+    b"HEADER",
+    b"HEALTH",
+    b"HISTORY",
+    b"HOME",
+    b"HOSPITAL",
+    b"HOST",
+    b"ID",
+    b"IDENTITY",
+    b"IMAGE",
+    b"IMPORT",
+    b"INACTIVE",
+    b"INDEX",
+    b"INFO",
+    b"INSURANCE",
+    b"INTAKE",
+    b"INVALID",
+    b"INVOICE",
+    b"JOB",
+    b"KEY",
+    b"LAB",
+    b"LABEL",
+    b"LABELS",
+    b"LABS",
+    b"LEGACY",
+    b"LIST",
+    b"LOAD",
+    b"LOADED",
+    b"LOG",
+    b"LOGIN",
+    b"LOGOUT",
+    b"LOGS",
+    b"LOOKUP",
+    b"MAIN",
+    b"MANAGER",
+    b"MATCH",
+    b"MATCHING",
+    b"MEDICATION",
+    b"MENU",
+    b"MERGE",
+    b"MERGED",
+    b"MESSAGE",
+    b"METRIC",
+    b"METRICS",
+    b"MISSING",
+    b"MOBILE",
+    b"MODULE",
+    b"NEW",
+    b"NODE",
+    b"NOT",
+    b"NOTE",
+    b"NOTES",
+    b"NOTIFICATION",
+    b"NOTIFICATIONS",
+    b"NULL",
+    b"NURSE",
+    b"OBSERVATION",
+    b"OF",
+    b"OFFICE",
+    b"OFFLINE",
+    b"OK",
+    b"ONLINE",
+    b"OPEN",
+    b"ORDER",
+    b"ORDERS",
+    b"PAGE",
+    b"PANEL",
+    b"PATIENT",
+    b"PATIENTS",
+    b"PAYMENT",
+    b"PENDING",
+    b"PHARMACY",
+    b"PHONE",
+    b"PHOTO",
+    b"PLAN",
+    b"POD",
+    b"PORT",
+    b"PORTAL",
+    b"PREFERENCES",
+    b"PRIMARY",
+    b"PRIOR",
+    b"PROCEDURE",
+    b"PROFILE",
+    b"PROXY",
+    b"QUERY",
+    b"QUESTIONNAIRE",
+    b"QUEUE",
+    b"RADIOLOGY",
+    b"READ",
+    b"READY",
+    b"RECORD",
+    b"RECORDS",
+    b"REFERRAL",
+    b"REFRESH",
+    b"REGION",
+    b"REGISTRATION",
+    b"REGISTRY",
+    b"REPORT",
+    b"REQUEST",
+    b"RESOURCE",
+    b"RESPONSE",
+    b"RESULT",
+    b"RESULTS",
+    b"ROOM",
+    b"ROSTER",
+    b"ROUTER",
+    b"SAVE",
+    b"SAVED",
+    b"SCAN",
+    b"SCHEDULE",
+    b"SCREEN",
+    b"SEARCH",
+    b"SECONDARY",
+    b"SECRET",
+    b"SERVICE",
+    b"SESSION",
+    b"SETTINGS",
+    b"SIGNATURE",
+    b"SLOT",
+    b"SMS",
+    b"STARTED",
+    b"STATEMENT",
+    b"STATION",
+    b"STATUS",
+    b"STOPPED",
+    b"STORAGE",
+    b"STORE",
+    b"STREAM",
+    b"SUMMARY",
+    b"SURVEY",
+    b"SYNC",
+    b"SYSTEM",
+    b"TAB",
+    b"TABLE",
+    b"TASK",
+    b"TEST",
+    b"THE",
+    b"TIMEOUT",
+    b"TOKEN",
+    b"TOPIC",
+    b"TRACE",
+    b"TRANSFER",
+    b"TRIAGE",
+    b"TYPE",
+    b"UNIT",
+    b"UNKNOWN",
+    b"UPDATE",
+    b"UPDATED",
+    b"UPLOAD",
+    b"USER",
+    b"VALID",
+    b"VALIDATION",
+    b"VIEW",
+    b"VISIT",
+    b"VITALS",
+    b"WAITING",
+    b"WAITLIST",
+    b"WARD",
+    b"WEB",
+    b"WIDGET",
+    b"WORKER",
+    b"WORKFLOW",
+    b"WRISTBAND",
+    b"ZONE",
+];
 
 /// Lower-case surname particles: `de la Cruz`, `van der Berg`, `bin Laden`.
 pub fn is_particle(w: &[u8]) -> bool {
@@ -457,5 +757,27 @@ pub fn find_pairs(
         } else {
             i = e1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_names_are_sorted_for_binary_search() {
+        assert!(NOT_NAMES.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn name_shape_takes_unlisted_names_and_leaves_log_words() {
+        let names = Names::load();
+        assert!(names.name_shape(b"Dmitri Okafor"));
+        assert!(names.name_shape(b"Okonkwo, Chidi"));
+        assert!(names.name_shape(b"Nguyen Thi Lan"));
+        assert!(!names.name_shape(b"Portal Login"));
+        assert!(!names.name_shape(b"Demographics Changed"));
+        assert!(!names.name_shape(b"Education Materials Printed"));
+        assert!(!names.name_shape(b"Okafor"));
     }
 }

@@ -574,6 +574,7 @@ impl Scanner {
         match v {
             RuleValidator::Pure(p) => p.check(span),
             RuleValidator::Name => det.names.any_name(span),
+            RuleValidator::NameShape => det.names.name_shape(span),
             RuleValidator::HasDigit => span.iter().any(u8::is_ascii_digit),
             RuleValidator::HasLetter => {
                 span.iter().any(u8::is_ascii_alphabetic)
