@@ -95,7 +95,8 @@ pub struct RuleSpec {
     #[serde(default)]
     pub hexcolon: bool,
     /// A cheap check on the trigger before the regex runs (`ssn_groups`, `nanp_groups`,
-    /// `dotted_quad`, `plus_led`, `age_years`, `mbi_chars`, `old_year` for shape triggers;
+    /// `dotted_quad`, `plus_led`, `age_years`, `mbi_chars`, `old_year`, `state_before` for shape
+    /// triggers;
     /// `capitalised` for keywords). It must hold for every text the pattern can match.
     #[serde(default)]
     pub gate: Option<String>,

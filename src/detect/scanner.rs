@@ -772,12 +772,30 @@ impl Scanner {
             if f.end <= f.start {
                 continue;
             }
-            if self
+            let overlaps = |a: &Raw| f.end > a.start && f.start < a.end;
+            let mut hit = self
                 .accepted
                 .iter()
-                .all(|a| f.end <= a.start || f.start >= a.end)
-            {
-                self.accepted.push(*f);
+                .enumerate()
+                .filter(|(_, a)| overlaps(a));
+            match (hit.next(), hit.next()) {
+                (None, _) => self.accepted.push(*f),
+                // Two findings of one type that overlap are one stretch of PHI (a street
+                // line running into `City ST 12345`): their union is redacted, as long as
+                // it does not run into a third finding.
+                (Some((i, a)), None) if a.phi_type == f.phi_type => {
+                    let (start, end) = (a.start.min(f.start), a.end.max(f.end));
+                    let clear = self
+                        .accepted
+                        .iter()
+                        .enumerate()
+                        .all(|(j, b)| j == i || end <= b.start || start >= b.end);
+                    if clear {
+                        self.accepted[i].start = start;
+                        self.accepted[i].end = end;
+                    }
+                }
+                _ => {}
             }
         }
         self.accepted.sort_unstable_by_key(|f| f.start);
@@ -1172,6 +1190,20 @@ mod tests {
         s.scan_value(None, b"ssn 219-09-9999", &mut out)
             .expect("scan");
         assert_eq!(out[0].phi_type, PhiType::Ssn);
+    }
+
+    #[test]
+    fn overlapping_findings_of_one_type_merge_into_their_union() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line = b"lives at 221B Baker St, Springfield IL 62704 since May";
+        s.scan_line(line, &mut out).expect("scan");
+        let addresses: Vec<_> = out
+            .iter()
+            .filter(|f| f.phi_type == PhiType::Address)
+            .map(|f| &line[f.start..f.end])
+            .collect();
+        assert_eq!(addresses, [&b"221B Baker St, Springfield IL 62704"[..]]);
     }
 
     #[test]

@@ -240,6 +240,9 @@ pub enum Gate {
     OldYear,
     /// The keyword hit starts with an upper-case letter (`Mr`, `DR`, not `12 ms`).
     Capitalised,
+    /// A US state code and a space directly before the token, after a word
+    /// (`Springfield IL 62704`).
+    StateBefore,
 }
 
 impl std::str::FromStr for Gate {
@@ -254,6 +257,7 @@ impl std::str::FromStr for Gate {
             "mbi_chars" => Self::MbiChars,
             "old_year" => Self::OldYear,
             "capitalised" => Self::Capitalised,
+            "state_before" => Self::StateBefore,
             other => return Err(format!("unknown gate `{other}`")),
         })
     }
@@ -277,8 +281,27 @@ impl Gate {
             Self::MbiChars => mbi_chars(tok),
             Self::OldYear => old_year(tok),
             Self::Capitalised => tok.first().is_some_and(u8::is_ascii_uppercase),
+            Self::StateBefore => state_before(hay, start),
         }
     }
+}
+
+/// USPS state codes (and DC, PR), sorted.
+const STATES: [&[u8; 2]; 52] = [
+    b"AK", b"AL", b"AR", b"AZ", b"CA", b"CO", b"CT", b"DC", b"DE", b"FL", b"GA", b"HI", b"IA",
+    b"ID", b"IL", b"IN", b"KS", b"KY", b"LA", b"MA", b"MD", b"ME", b"MI", b"MN", b"MO", b"MS",
+    b"MT", b"NC", b"ND", b"NE", b"NH", b"NJ", b"NM", b"NV", b"NY", b"OH", b"OK", b"OR", b"PA",
+    b"PR", b"RI", b"SC", b"SD", b"TN", b"TX", b"UT", b"VA", b"VT", b"WA", b"WI", b"WV", b"WY",
+];
+
+/// `<letter> ST ` right before `start`, ST a state code.
+fn state_before(hay: &[u8], start: usize) -> bool {
+    start >= 5
+        && hay[start - 1] == b' '
+        && hay[start - 4] == b' '
+        && hay[start - 5].is_ascii_alphabetic()
+        && <&[u8; 2]>::try_from(&hay[start - 3..start - 1])
+            .is_ok_and(|code| STATES.binary_search(&code).is_ok())
 }
 
 /// Calls `f(start, end)` for each maximal run of ASCII digits in `tok`.
@@ -631,6 +654,13 @@ mod reference {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn state_codes_are_sorted_for_binary_search() {
+        assert!(STATES.windows(2).all(|w| w[0] < w[1]));
+        assert!(Gate::StateBefore.passes(b"Springfield IL 62704", 15, 20));
+        assert!(!Gate::StateBefore.passes(b"Build XX 12345", 9, 14));
+    }
 
     #[test]
     fn phone_is_one_digit_token() {
