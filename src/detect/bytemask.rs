@@ -131,22 +131,10 @@ impl ClassMasks {
     }
 }
 
-/// A union of class masks, read word by word.
+/// A bitmask over a line's bytes, read word by word.
 pub trait Mask {
     /// The 64 bits of word `w` (0 past the end).
     fn word(&self, w: usize) -> u64;
-}
-
-impl Mask for [u64] {
-    fn word(&self, w: usize) -> u64 {
-        self.get(w).copied().unwrap_or(0)
-    }
-}
-
-impl<A: Mask + ?Sized, B: Mask + ?Sized> Mask for (&A, &B) {
-    fn word(&self, w: usize) -> u64 {
-        self.0.word(w) | self.1.word(w)
-    }
 }
 
 /// The first position `>= from` whose bit is set (`len` if none).

@@ -209,6 +209,13 @@ pub struct Rule {
     pub gate: Option<Gate>,
 }
 
+impl Rule {
+    /// Whether the trigger at `hay[start..end]` passes the rule's gate (no gate: always).
+    pub fn gate_allows(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        self.gate.is_none_or(|g| g.passes(hay, start, end))
+    }
+}
+
 /// Validators: the pure ones plus those that need the detector's data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleValidator {

@@ -277,11 +277,11 @@ impl Names {
     /// Title-case or upper-case, and the first word is a first name, or the last a surname,
     /// or (`Last, First`) the first a surname and the second a first name.
     pub fn any_name(&self, span: &[u8]) -> bool {
-        let words: Vec<&[u8]> = span
-            .split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
-            .map(|w| w.strip_suffix(b".").unwrap_or(w))
-            .filter(|w| !w.is_empty() && !is_particle(w))
-            .collect();
+        self.dictionary_name(&name_words(span), span)
+    }
+
+    /// [`Names::any_name`] over the words of `span` already split by [`name_words`].
+    fn dictionary_name(&self, words: &[&[u8]], span: &[u8]) -> bool {
         if words.is_empty() || !words.iter().all(|w| name_cased(w)) {
             return false;
         }
@@ -296,6 +296,7 @@ impl Names {
             // 1990 lists, e.g. `GREEN, Lakshmi`, are common).
             || (comma && self.is_last(first) && full.len() > 1)
     }
+
     /// Whether `span`, written right after a strong person cue (`patient`, `pt`, `seen
     /// by`, `next of kin`, a `patient=` key), reads as a name even outside the 1990
     /// dictionary: two to four Title-case or upper-case words, `Last, First` or none of them
@@ -303,14 +304,10 @@ impl Names {
     /// Completed`). Names from every culture reach hospital logs; the cue carries the
     /// evidence here, the dictionary only for weaker cues.
     pub fn name_shape(&self, span: &[u8]) -> bool {
-        if self.any_name(span) {
+        let words = name_words(span);
+        if self.dictionary_name(&words, span) {
             return true;
         }
-        let words: Vec<&[u8]> = span
-            .split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
-            .map(|w| w.strip_suffix(b".").unwrap_or(w))
-            .filter(|w| !w.is_empty() && !is_particle(w))
-            .collect();
         let full = words.iter().filter(|w| w.len() >= 2).count();
         if !(2..=4).contains(&full) || !words.iter().all(|w| name_cased(w)) {
             return false;
@@ -330,6 +327,15 @@ impl Names {
                     && !self.is_last(w))
         })
     }
+}
+
+/// The words of a candidate name: letters, apostrophes, hyphens and dots, a trailing dot
+/// dropped (`J.`), lower-case particles (`van`, `de`) left out.
+fn name_words(span: &[u8]) -> Vec<&[u8]> {
+    span.split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
+        .map(|w| w.strip_suffix(b".").unwrap_or(w))
+        .filter(|w| !w.is_empty() && !is_particle(w))
+        .collect()
 }
 
 /// Endings of English verbs and nouns that names outside the dictionary rarely have.

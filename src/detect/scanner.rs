@@ -269,10 +269,7 @@ impl Scanner {
             }
             for &r in &det.lit_triggers[h.lit as usize] {
                 let rule = &det.rules[r as usize];
-                if rule
-                    .gate
-                    .is_some_and(|g| !g.passes(hay, h.start as usize, h.end as usize))
-                {
+                if !rule.gate_allows(hay, h.start as usize, h.end as usize) {
                     continue;
                 }
                 let (s, e) = clip(h.start, h.end, rule.spec.window as u32);
@@ -304,10 +301,7 @@ impl Scanner {
                     Some(m) if m != 0 && t.seps & m == 0 => continue,
                     _ => {}
                 }
-                if rule
-                    .gate
-                    .is_some_and(|g| !g.passes(hay, t.start as usize, t.end as usize))
-                {
+                if !rule.gate_allows(hay, t.start as usize, t.end as usize) {
                     continue;
                 }
                 // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
@@ -349,10 +343,7 @@ impl Scanner {
                             continue;
                         }
                     }
-                    if rule
-                        .gate
-                        .is_some_and(|g| !g.passes(hay, t.start as usize, t.end as usize))
-                    {
+                    if !rule.gate_allows(hay, t.start as usize, t.end as usize) {
                         continue;
                     }
                     let (s, e) = clip(t.start, t.end, rule.spec.window as u32);
