@@ -96,8 +96,8 @@ pub struct RuleSpec {
     pub hexcolon: bool,
     /// A cheap check on the trigger before the regex runs (`ssn_groups`, `nanp_groups`,
     /// `dotted_quad`, `plus_led`, `age_years`, `mbi_chars`, `old_year`, `state_before` for shape
-    /// triggers;
-    /// `capitalised` for keywords). It must hold for every text the pattern can match.
+    /// triggers; `capitalised`, `name_follows`, `digits_follow` for keywords). It must hold
+    /// for every text the pattern can match.
     #[serde(default)]
     pub gate: Option<String>,
     /// Bytes around the trigger in which the match must lie.
@@ -393,7 +393,7 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
             };
             if !fits {
                 return Err(bad(format!(
-                    "gate `{g}` does not fit this rule's trigger (`capitalised` needs keywords, the others digits or alnum)"
+                    "gate `{g}` does not fit this rule's trigger (`capitalised`, `name_follows` and `digits_follow` need keywords, the others digits or alnum)"
                 )));
             }
             Some(gate)

@@ -393,3 +393,59 @@ pub const fn engines_compiled_in() -> &'static str {
         "portable"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Gates are necessary conditions: a detector with every gate removed must find exactly
+    /// the same, on PHI lines of every generated shape, every rule example and lines that
+    /// put separators, key suffixes and case variants right after the gated keywords.
+    #[test]
+    fn gates_never_reject_what_their_rule_would_find() {
+        let gated = Arc::new(Detector::build(&DetectConfig::default()).expect("builds"));
+        let mut open = Detector::build(&DetectConfig::default()).expect("builds");
+        let before = open.rules.iter().filter(|r| r.gate.is_some()).count();
+        assert!(before >= 10, "the catalog gates its noisy triggers");
+        for r in &mut open.rules {
+            r.gate = None;
+        }
+        let open = Arc::new(open);
+        let mut lines: Vec<String> = Vec::new();
+        let mut rng = corpus::Rng::new(7);
+        for _ in 0..3000 {
+            lines.push(corpus::phi_line(&mut rng).text);
+            lines.push(corpus::ops_line(&mut rng));
+        }
+        for r in 0..gated.rule_count() {
+            let (pos, neg) = gated.rule_examples(RuleIdx(r as u32));
+            lines.extend(pos.iter().chain(neg).cloned());
+        }
+        lines.extend(
+            [
+                "patient Name: Rosa Diaz",
+                "PATIENT_NAME=\"Ann Lee\"",
+                "patient-name = 'Tobias Okafor'",
+                "{\"patient\": \"Maria Lopez\"}",
+                "pt:\"Robert Brown\" c/o pain",
+                "emergency contact: Rosa van der Berg",
+                "emergency_contact=Chidi Okonkwo",
+                "Emergency Contact Rosa Diaz",
+                "next of kin -  Ana Silva",
+                "seen by\tDr. Alice Chen",
+                "GET /api/v2/patients/884213/allergies",
+                "GET /Members/MBR-55220968/claims?x=1",
+                "GET /beneficiaries/xy-4410023 200",
+                "Mr.  Smith and MRS Jones",
+            ]
+            .map(String::from),
+        );
+        let (mut a, mut b) = (gated.scanner(), open.scanner());
+        let (mut fa, mut fb) = (Vec::new(), Vec::new());
+        for line in &lines {
+            a.scan_line(line.as_bytes(), &mut fa).expect("scans");
+            b.scan_line(line.as_bytes(), &mut fb).expect("scans");
+            assert_eq!(fa, fb, "a gate changed the findings on {line:?}");
+        }
+    }
+}

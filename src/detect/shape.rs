@@ -243,6 +243,13 @@ pub enum Gate {
     /// A US state code and a space directly before the token, after a word
     /// (`Springfield IL 62704`).
     StateBefore,
+    /// A capital letter follows the keyword hit, after an optional `name` suffix
+    /// (`patient_name`, `Patient Name`) and optional quotes, blanks and one of `:=-`:
+    /// `patient Maria …`, `"pt": "Okafor"`; not `/patients/search` or `patient_id`.
+    NameFollows,
+    /// A digit follows the keyword hit within the same path token (before whitespace, a
+    /// quote, `<`, `>` or `?`): `/patients/884213`, not `/patients/search`.
+    DigitsFollow,
 }
 
 impl std::str::FromStr for Gate {
@@ -258,6 +265,8 @@ impl std::str::FromStr for Gate {
             "old_year" => Self::OldYear,
             "capitalised" => Self::Capitalised,
             "state_before" => Self::StateBefore,
+            "name_follows" => Self::NameFollows,
+            "digits_follow" => Self::DigitsFollow,
             other => return Err(format!("unknown gate `{other}`")),
         })
     }
@@ -266,7 +275,10 @@ impl std::str::FromStr for Gate {
 impl Gate {
     /// Whether the gate applies to keyword triggers (otherwise to shape tokens).
     pub fn for_keywords(self) -> bool {
-        matches!(self, Self::Capitalised)
+        matches!(
+            self,
+            Self::Capitalised | Self::NameFollows | Self::DigitsFollow
+        )
     }
 
     /// Whether the trigger at `hay[start..end]` may hold a match.
@@ -282,8 +294,40 @@ impl Gate {
             Self::OldYear => old_year(tok),
             Self::Capitalised => tok.first().is_some_and(u8::is_ascii_uppercase),
             Self::StateBefore => state_before(hay, start),
+            Self::NameFollows => name_follows(hay, end),
+            Self::DigitsFollow => hay[end..]
+                .iter()
+                .take_while(|b| !(b.is_ascii_whitespace() || b"\"'<>?".contains(b)))
+                .any(u8::is_ascii_digit),
         }
     }
+}
+
+/// `[ _-]?name` (any case) or nothing, then `["']?[ \t]*[:=-]?[ \t]*["']?`, then `[A-Z]`,
+/// starting at `p`. Both readings of the suffix are tried: `patient Name` is a name.
+fn name_follows(hay: &[u8], p: usize) -> bool {
+    let capital_after_separators = |mut q: usize| {
+        let mut skip = |set: &[u8], most: usize| {
+            let mut n = 0;
+            while n < most && q < hay.len() && set.contains(&hay[q]) {
+                q += 1;
+                n += 1;
+            }
+        };
+        skip(b"\"'", 1);
+        skip(b" \t", usize::MAX);
+        skip(b":=-", 1);
+        skip(b" \t", usize::MAX);
+        skip(b"\"'", 1);
+        hay.get(q).is_some_and(u8::is_ascii_uppercase)
+    };
+    if capital_after_separators(p) {
+        return true;
+    }
+    let q = p + usize::from(hay.get(p).is_some_and(|b| b" _-".contains(b)));
+    hay.get(q..q + 4)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"name"))
+        && capital_after_separators(q + 4)
 }
 
 /// USPS state codes (and DC, PR), sorted.
