@@ -15,7 +15,11 @@ const WORD: usize = 6;
 const HEX_RUN: usize = 7;
 const SEP: usize = 8;
 const NUMBER: usize = 9;
-const CLASSES: usize = 10;
+const GLUE: usize = 10;
+const NUMBER_START: usize = 11;
+const COLON_JOIN: usize = 12;
+const DASH_JOIN: usize = 13;
+const CLASSES: usize = 14;
 
 /// One bit per byte of the line for each class the shape pass asks about, stored 64 bytes
 /// (one word per class) at a time so that a line costs one buffer resize.
@@ -70,6 +74,14 @@ impl ClassMasks {
         /// Digits plus the one- or two-separator gaps that join digit runs into one
         /// number (`(217) 555-0123`, `4111 1111`): a digit token is a run of these.
         number = NUMBER;
+        /// The first digit of a `number` run that no letter or `_` directly precedes: the
+        /// only places a digit token can start (`T20`, `af02`, `v1` are glued).
+        number_start = NUMBER_START;
+        /// A colon next to another `hex_run` byte: every run of two or more colons holds
+        /// one (a lone `:` between keys and values does not).
+        colon_join = COLON_JOIN;
+        /// A dash between two hex digits: every dash of a dashed MAC is one.
+        dash_join = DASH_JOIN;
     }
 
     /// Classifies `hay`, reusing the buffer.
@@ -111,6 +123,7 @@ impl ClassMasks {
                 block[HEX_RUN] |= bits(hex | dash | colon);
                 block[SEP] |=
                     bits(dash | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'));
+                block[GLUE] |= bits(upper | lower | eq(b'_'));
             }
         }
         // Digits on either side of a one- or two-byte separator gap; `back(c, k)` has bit p
@@ -127,6 +140,20 @@ impl ClassMasks {
             let two_gap_first = s & ahead(SEP, 1) & back(DIGIT, 1) & ahead(DIGIT, 2);
             let two_gap_second = s & back(SEP, 1) & back(DIGIT, 2) & ahead(DIGIT, 1);
             cur[NUMBER] = cur[DIGIT] | one_gap | two_gap_first | two_gap_second;
+        }
+        // Derived from NUMBER, so a second walk (its `back` needs the previous word's).
+        for w in 0..words {
+            let prev = if w > 0 { self.blocks[w - 1] } else { empty };
+            let next = self.blocks.get(w + 1).copied().unwrap_or(empty);
+            let cur = &mut self.blocks[w];
+            let back = |c: usize| cur[c] << 1 | prev[c] >> 63;
+            let ahead = |c: usize| cur[c] >> 1 | next[c] << 63;
+            let number_start = cur[NUMBER] & !back(NUMBER) & !back(GLUE);
+            let colon_join = cur[COLON] & (back(HEX_RUN) | ahead(HEX_RUN));
+            let dash_join = cur[DASH] & back(HEX) & ahead(HEX);
+            cur[NUMBER_START] = number_start;
+            cur[COLON_JOIN] = colon_join;
+            cur[DASH_JOIN] = dash_join;
         }
     }
 }

@@ -86,6 +86,9 @@ pub struct Detector {
     /// Per literal: whether some rule uses it as context.
     rule_require: Vec<Vec<u32>>,
     rule_veto: Vec<Vec<u32>>,
+    /// Per literal: rules that require it as context (the inverse of `rule_require`), so a
+    /// line's hits tell at once which rules can have their context anywhere in it.
+    lit_required_by: Vec<Vec<u32>>,
     /// Digit-triggered rules by the digit count they accept (index: count, the last bucket
     /// holds every longer count).
     digit_rules_by_size: Vec<Vec<u32>>,
@@ -230,6 +233,12 @@ impl Detector {
             }
         }
         let lit_lens = lits.iter().map(|l| l.len() as u32).collect();
+        let mut lit_required_by: Vec<Vec<u32>> = vec![Vec::new(); lits.len()];
+        for (r, req) in rule_require.iter().enumerate() {
+            for &l in req {
+                lit_required_by[l as usize].push(r as u32);
+            }
+        }
         let matcher = match config.engine {
             EngineChoice::Portable => LiteralMatcher::portable(&lits)?,
             EngineChoice::Hyperscan => hyperscan_matcher(&lits)?,
@@ -269,6 +278,7 @@ impl Detector {
             lit_keys,
             rule_require,
             rule_veto,
+            lit_required_by,
             digit_rules_by_size,
             alnum_rules,
             hexcolon_rules,

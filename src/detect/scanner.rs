@@ -63,6 +63,9 @@ pub struct Scanner {
     /// Date windows skipped for want of a keyword, confirmed if the line names a person.
     deferred: Vec<(u32, u32, u32)>,
     person_line: bool,
+    /// One bit per rule: some context keyword the rule requires occurs in the line (not
+    /// necessarily near); rules without one skip the context search entirely.
+    context_in_line: Vec<u64>,
 }
 
 /// What the confirm stage makes of one regex match.
@@ -138,6 +141,7 @@ impl Scanner {
             pending: Vec::new(),
             deferred: Vec::new(),
             person_line: false,
+            context_in_line: Vec::new(),
         }
     }
 
@@ -251,6 +255,13 @@ impl Scanner {
             h.start = h.start.min(hay_len);
         }
         self.hits.sort_unstable();
+        self.context_in_line.clear();
+        self.context_in_line.resize(det.rules.len().div_ceil(64), 0);
+        for h in &self.hits {
+            for &r in &det.lit_required_by[h.lit as usize] {
+                self.context_in_line[r as usize / 64] |= 1 << (r % 64);
+            }
+        }
         self.shapes.find(hay);
         self.windows.clear();
         let len = hay.len() as u32;
@@ -313,13 +324,14 @@ impl Scanner {
                 let w = rule.spec.window as u32;
                 let (s, e) = clip(t.start, t.end, w);
                 if !det.rule_require[r as usize].is_empty()
-                    && !self.context_near(
-                        &det.rule_require[r as usize],
-                        hay,
-                        t.start.saturating_sub(w) as usize,
-                        (t.end + w) as usize,
-                        rule,
-                    )
+                    && (self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0
+                        || !self.context_near(
+                            &det.rule_require[r as usize],
+                            hay,
+                            t.start.saturating_sub(w) as usize,
+                            (t.end + w) as usize,
+                            rule,
+                        ))
                 {
                     // Confirmed later only if the line turns out to be about a person.
                     if rule.phi_type == PhiType::Date {

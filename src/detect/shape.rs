@@ -79,42 +79,45 @@ impl Shapes {
         }
         // Dashed MACs in lower case or digits only (`00-1a-2b-3c-4d-5e`): a 17-byte word
         // around its third byte's dash.
-        let mut d = next_one(&m.dash(), 0, n);
+        let mut d = next_one(&m.dash_join(), 0, n);
         while d < n {
             let p = run_start(word, d);
             let e = next_zero(word, d, n);
-            if !any(&m.upper(), p, e) {
+            if e - p == 17 && !any(&m.upper(), p, e) {
                 self.dashed_mac(hay, &hex, p, e);
             }
-            d = next_one(&m.dash(), e, n);
+            d = next_one(&m.dash_join(), e, n);
         }
         // Runs of hex digits, colons and dashes holding two or more colons (MAC, IPv6).
         let dashed_macs = self.hexcolon.len();
-        let mut c = next_one(&m.colon(), 0, n);
+        let mut c = next_one(&m.colon_join(), 0, n);
         while c < n {
             let start = run_start(hex_run, c);
             let end = next_zero(hex_run, c, n);
-            let colons = count(&m.colon(), start, end);
             let glued = (start > 0 && hay[start - 1].is_ascii_alphanumeric())
                 || (end < n && hay[end].is_ascii_alphanumeric());
-            if !glued && colons >= 2 && hexcolon_candidate(&hay[start..end], colons as u16) {
-                self.hexcolon.push(Token {
-                    start: start as u32,
-                    end: end as u32,
-                    size: u16::try_from(end - start).unwrap_or(u16::MAX),
-                    seps: 0,
-                });
+            if !glued {
+                let colons = count(&m.colon(), start, end);
+                if colons >= 2 && hexcolon_candidate(&hay[start..end], colons as u16) {
+                    self.hexcolon.push(Token {
+                        start: start as u32,
+                        end: end as u32,
+                        size: u16::try_from(end - start).unwrap_or(u16::MAX),
+                        seps: 0,
+                    });
+                }
             }
-            c = next_one(&m.colon(), end, n);
+            c = next_one(&m.colon_join(), end, n);
         }
         if dashed_macs > 0 {
             self.hexcolon.sort_unstable_by_key(|t| t.start);
         }
-        // Digit tokens.
-        let mut i = next_one(&m.digit(), 0, n);
+        // Digit tokens, from the starts of number runs no letter glues on the left (a
+        // token always starts a run: the digit after one is never a separator away).
+        let mut i = next_one(&m.number_start(), 0, n);
         while i < n {
             let next = self.digit_token(hay, m, i);
-            i = next_one(&m.digit(), next.max(i + 1), n);
+            i = next_one(&m.number_start(), next.max(i + 1), n);
         }
         self.masks = masks;
     }
