@@ -428,7 +428,6 @@ fn mbi_chars(tok: &[u8]) -> bool {
         .any(|p| {
             let mut n = 0;
             let mut q = p;
-            let mut ok = true;
             while q < tok.len() && n < 11 {
                 let c = tok[q];
                 if c == b'-' && (n == 4 || n == 7) {
@@ -437,16 +436,19 @@ fn mbi_chars(tok: &[u8]) -> bool {
                 }
                 let digit = c.is_ascii_digit();
                 let upper = c.is_ascii_uppercase();
-                ok &= match n {
+                let fits = match n {
                     0 => digit && c != b'0',
                     3 | 6 | 9 | 10 => digit,
                     1 | 4 | 7 | 8 => upper,
                     _ => digit || upper,
                 };
+                if !fits {
+                    return false;
+                }
                 n += 1;
                 q += 1;
             }
-            ok && n == 11 && (q == tok.len() || tok[q] == b'-')
+            n == 11 && (q == tok.len() || tok[q] == b'-')
         })
 }
 
