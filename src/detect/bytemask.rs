@@ -63,8 +63,6 @@ impl ClassMasks {
         lower = LOWER;
         /// `0-9a-fA-F`.
         hex = HEX;
-        /// `-`.
-        dash = DASH;
         /// `:`.
         colon = COLON;
         /// `[A-Za-z0-9-]`: the bytes of a word for the upper-case id pass.
@@ -252,7 +250,11 @@ mod tests {
             assert_eq!(bit(m.upper()), b.is_ascii_uppercase(), "byte {b}");
             assert_eq!(bit(m.lower()), b.is_ascii_lowercase(), "byte {b}");
             assert_eq!(bit(m.hex()), b.is_ascii_hexdigit(), "byte {b}");
-            assert_eq!(bit(m.dash()), *b == b'-', "byte {b}");
+            let dash = View {
+                blocks: &m.blocks,
+                class: DASH,
+            };
+            assert_eq!(bit(dash), *b == b'-', "byte {b}");
             assert_eq!(bit(m.colon()), *b == b':', "byte {b}");
             let sep = View {
                 blocks: &m.blocks,

@@ -89,6 +89,8 @@ pub struct Detector {
     /// Per literal: rules that require it as context (the inverse of `rule_require`), so a
     /// line's hits tell at once which rules can have their context anywhere in it.
     lit_required_by: Vec<Vec<u32>>,
+    /// Per literal: the structure decoders it announces (`structure::SQL_INSERT`, …).
+    lit_marker: Vec<u8>,
     /// Digit-triggered rules by the digit count they accept (index: count, the last bucket
     /// holds every longer count).
     digit_rules_by_size: Vec<Vec<u32>>,
@@ -217,6 +219,14 @@ impl Detector {
                     .collect(),
             );
         }
+        let marker_lits: Vec<(u32, u8)> = structure::MARKER_WORDS
+            .iter()
+            .map(|&(word, bit)| (intern(&mut lits, &mut index, word), bit))
+            .collect();
+        let mut lit_marker = vec![0u8; lits.len()];
+        for (l, bit) in marker_lits {
+            lit_marker[l as usize] |= bit;
+        }
         grow(&mut lit_triggers, lits.len());
         grow(&mut lit_keys, lits.len());
         lit_key_len.resize(lits.len(), 0);
@@ -279,6 +289,7 @@ impl Detector {
             rule_require,
             rule_veto,
             lit_required_by,
+            lit_marker,
             digit_rules_by_size,
             alnum_rules,
             hexcolon_rules,

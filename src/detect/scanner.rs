@@ -391,7 +391,11 @@ impl Scanner {
         }
         // Positional and sibling-keyed values (HL7 fields, SQL/CSV columns, FHIR
         // identifiers) go through the key-led rules under their implicit key.
-        self.structure.find(hay);
+        let markers = self
+            .hits
+            .iter()
+            .fold(0, |m, h| m | det.lit_marker[h.lit as usize]);
+        self.structure.find(hay, markers);
         let implicit = std::mem::take(&mut self.structure.found);
         for imp in &implicit {
             self.implicit_key(&det, hay, *imp);

@@ -401,6 +401,12 @@ fn dotted_quad(tok: &[u8]) -> bool {
 }
 
 fn age_years(hay: &[u8], start: usize, end: usize) -> bool {
+    // Only the token's last group can have the `y` after it (inner groups are followed by
+    // separators and digits): most 2-3 digit tokens stop here.
+    let y_at = |p: usize| matches!(hay.get(p), Some(b'y' | b'Y'));
+    if !(y_at(end) || matches!(hay.get(end), Some(b' ' | b'-')) && y_at(end + 1)) {
+        return false;
+    }
     let tok = &hay[start..end];
     digit_groups(tok, |s, e| {
         if !(2..=3).contains(&(e - s)) {

@@ -10,6 +10,10 @@
 //! Everything here is a byte walk over the line with caller-owned buffers: nothing is
 //! allocated per line.
 
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
 /// Where an implicit key's name comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyName {
@@ -30,50 +34,43 @@ pub struct Implicit {
     pub end: u32,
 }
 
-/// Reusable buffers for the decoders, and SIMD substring finders that gate the slower
-/// case-insensitive walks (most lines hold no `INSERT` and no `header:`).
-#[derive(Debug)]
+/// A decoder whose marker word the line holds (`insert into`, `header`): bits of the
+/// `markers` argument of [`Structure::find`].
+pub const SQL_INSERT: u8 = 1;
+/// See [`SQL_INSERT`].
+pub const CSV_HEADER: u8 = 2;
+
+/// The words that announce the marker-gated decoders. The detector adds them to its
+/// literal pass, so one scan finds them instead of a substring search per decoder per line.
+pub const MARKER_WORDS: [(&str, u8); 5] = [
+    ("insert into", SQL_INSERT),
+    ("header", CSV_HEADER),
+    ("columns", CSV_HEADER),
+    ("cols", CSV_HEADER),
+    ("fields", CSV_HEADER),
+];
+
+/// Reusable buffers for the decoders.
+#[derive(Debug, Default)]
 pub struct Structure {
     /// The pairs found in the last line.
     pub found: Vec<Implicit>,
     cols: Vec<(u32, u32)>,
-    insert: [memchr::memmem::Finder<'static>; 2],
-    header: [memchr::memmem::Finder<'static>; 8],
-}
-
-impl Default for Structure {
-    fn default() -> Self {
-        use memchr::memmem::Finder;
-        Self {
-            found: Vec::new(),
-            cols: Vec::new(),
-            insert: [Finder::new("nsert"), Finder::new("NSERT")],
-            header: [
-                Finder::new("eader"),
-                Finder::new("EADER"),
-                Finder::new("olumns"),
-                Finder::new("OLUMNS"),
-                Finder::new("cols"),
-                Finder::new("COLS"),
-                Finder::new("ields"),
-                Finder::new("IELDS"),
-            ],
-        }
-    }
 }
 
 impl Structure {
-    /// Decodes every supported structure in `hay`; results are in `self.found`.
-    pub fn find(&mut self, hay: &[u8]) {
+    /// Decodes every supported structure in `hay`; results are in `self.found`. `markers`
+    /// says which marker words ([`MARKER_WORDS`], any case) the line holds.
+    pub fn find(&mut self, hay: &[u8], markers: u8) {
         self.found.clear();
         if memchr::memchr(b'|', hay).is_some() {
             hl7(hay, &mut self.found);
         }
-        if memchr::memchr(b',', hay).is_some() {
-            if self.insert.iter().any(|f| f.find(hay).is_some()) {
+        if markers != 0 && memchr::memchr(b',', hay).is_some() {
+            if markers & SQL_INSERT != 0 {
                 sql_insert(hay, &mut self.cols, &mut self.found);
             }
-            if self.header.iter().any(|f| f.find(hay).is_some()) {
+            if markers & CSV_HEADER != 0 {
                 csv_with_header(hay, &mut self.cols, &mut self.found);
             }
         }
@@ -677,9 +674,14 @@ fn json_member(hay: &[u8], s: usize, e: usize, key: &[u8]) -> Option<(usize, usi
     None
 }
 
+/// Substring finders built once: `memmem::find` would build a searcher on every line.
+static SYSTEM_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"system\""));
+static NAME_KEY_END: LazyLock<[Finder<'static>; 2]> =
+    LazyLock::new(|| [Finder::new(b"ame\""), Finder::new(b"AME\"")]);
+
 fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
     let mut from = 0;
-    while let Some(at) = memchr::memmem::find(&hay[from..], b"\"system\"").map(|o| from + o) {
+    while let Some(at) = SYSTEM_KEY.find(&hay[from..]).map(|o| from + o) {
         from = at + 8;
         let (os, oe) = enclosing_object(hay, at);
         let Some((ss, se)) = json_member(hay, os, oe, b"system") else {
@@ -760,9 +762,7 @@ fn parent_key(hay: &[u8], open: usize) -> Option<(usize, usize)> {
 }
 
 fn json_name_parts(hay: &[u8], out: &mut Vec<Implicit>) {
-    if memchr::memmem::find(hay, b"ame\"").is_none()
-        && memchr::memmem::find(hay, b"AME\"").is_none()
-    {
+    if NAME_KEY_END.iter().all(|f| f.find(hay).is_none()) {
         return;
     }
     let mut i = 0;
@@ -1103,7 +1103,11 @@ mod tests {
 
     fn pairs(line: &str) -> Vec<(String, String)> {
         let mut s = Structure::default();
-        s.find(line.as_bytes());
+        let markers = MARKER_WORDS
+            .iter()
+            .filter(|(w, _)| find_ci(line.as_bytes(), 0, w.as_bytes()).is_some())
+            .fold(0, |m, (_, bit)| m | bit);
+        s.find(line.as_bytes(), markers);
         s.found
             .iter()
             .map(|f| {
