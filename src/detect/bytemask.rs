@@ -19,7 +19,8 @@ const GLUE: usize = 10;
 const NUMBER_START: usize = 11;
 const COLON_JOIN: usize = 12;
 const DASH_JOIN: usize = 13;
-const CLASSES: usize = 14;
+const LONG_UPPER: usize = 14;
+const CLASSES: usize = 15;
 
 /// One bit per byte of the line for each class the shape pass asks about, stored 64 bytes
 /// (one word per class) at a time so that a line costs one buffer resize.
@@ -80,6 +81,9 @@ impl ClassMasks {
         colon_join = COLON_JOIN;
         /// A dash between two hex digits: every dash of a dashed MAC is one.
         dash_join = DASH_JOIN;
+        /// An upper-case letter inside a `word` run of 9 or more bytes: the only words an
+        /// upper-case id (VIN, MBI, DEA, HICN) or a dashed MAC can be.
+        long_upper = LONG_UPPER;
     }
 
     /// Classifies `hay`, reusing the buffer.
@@ -140,6 +144,7 @@ impl ClassMasks {
             cur[NUMBER] = cur[DIGIT] | one_gap | two_gap_first | two_gap_second;
         }
         // Derived from NUMBER, so a second walk (its `back` needs the previous word's).
+        let mut prev_long = 0u64;
         for w in 0..words {
             let prev = if w > 0 { self.blocks[w - 1] } else { empty };
             let next = self.blocks.get(w + 1).copied().unwrap_or(empty);
@@ -149,9 +154,21 @@ impl ClassMasks {
             let number_start = cur[NUMBER] & !back(NUMBER) & !back(GLUE);
             let colon_join = cur[COLON] & (back(HEX_RUN) | ahead(HEX_RUN));
             let dash_join = cur[DASH] & back(HEX) & ahead(HEX);
+            // Bit p of `long`: bytes p..p+9 are all word bytes; `cover` spreads each such
+            // start over its nine bytes.
+            let mut long = cur[WORD];
+            for k in 1..9 {
+                long &= cur[WORD] >> k | next[WORD] << (64 - k);
+            }
+            let mut cover = long;
+            for k in 1..9 {
+                cover |= long << k | prev_long >> (64 - k);
+            }
+            prev_long = long;
             cur[NUMBER_START] = number_start;
             cur[COLON_JOIN] = colon_join;
             cur[DASH_JOIN] = dash_join;
+            cur[LONG_UPPER] = cur[UPPER] & cover;
         }
     }
 }

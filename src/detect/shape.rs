@@ -68,14 +68,14 @@ impl Shapes {
         let hex_run = &m.hex_run();
         let hex = m.hex();
         // Words of [A-Za-z0-9-] holding an upper-case letter: upper-case alphanumeric ids
-        // (VIN, MBI, DEA, HICN) and dashed MACs. Walking from upper-case letters skips the
-        // lower-case words that make up most of a line.
-        let mut u = next_one(&m.upper(), 0, n);
+        // (VIN, MBI, DEA, HICN) and dashed MACs. Walking from upper-case letters of words of
+        // nine bytes or more skips the words that make up most of a line.
+        let mut u = next_one(&m.long_upper(), 0, n);
         while u < n {
             let p = run_start(word, u);
             let e = next_zero(word, u, n);
             self.upper_word(hay, m, &hex, p, e);
-            u = next_one(&m.upper(), e, n);
+            u = next_one(&m.long_upper(), e, n);
         }
         // Dashed MACs in lower case or digits only (`00-1a-2b-3c-4d-5e`): a 17-byte word
         // around its third byte's dash.
