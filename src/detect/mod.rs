@@ -93,7 +93,7 @@ pub struct Detector {
     lit_marker: Vec<u8>,
     /// Digit-triggered rules by the digit count they accept (index: count, the last bucket
     /// holds every longer count).
-    digit_rules_by_size: Vec<Vec<u32>>,
+    digit_rules_by_size: Vec<Vec<DigitRule>>,
     alnum_rules: Vec<u32>,
     hexcolon_rules: Vec<u32>,
     line_rules: Vec<u32>,
@@ -107,6 +107,22 @@ pub struct Detector {
     matcher: LiteralMatcher,
     names: names::Names,
     config: DetectConfig,
+}
+
+/// What the scanner's shape loop needs of a digit-triggered rule, copied out of [`Rule`]
+/// so that the loop over a line's digit tokens reads one small record per rule.
+#[derive(Debug, Clone, Copy)]
+struct DigitRule {
+    rule: u32,
+    /// Digit counts the rule accepts (inclusive).
+    digits: (u16, u16),
+    seps: Option<u8>,
+    gate: Option<shape::Gate>,
+    /// The IPv4 validator: allow-listed addresses are dropped before the regex.
+    ipv4: bool,
+    needs_context: bool,
+    date: bool,
+    window: u32,
 }
 
 /// What follows a key in JSON (`"dob":`), logfmt (`dob=`) and text (`DOB:`, `dob :`).
@@ -265,17 +281,37 @@ impl Detector {
             })
             .max()
             .unwrap_or(0);
-        let digit_rules_by_size: Vec<Vec<u32>> = (0..=longest)
+        let digit_rules_by_size: Vec<Vec<DigitRule>> = (0..=longest)
             .map(|size| {
                 digit_rules
                     .iter()
                     .copied()
-                    .filter(|&r| match rules[r as usize].trigger {
+                    .filter_map(|r| {
+                        let rule = &rules[r as usize];
+                        let Trigger::Digits(lo, hi) = rule.trigger else {
+                            return None;
+                        };
                         // The last bucket may hold rules a token is too short for: the
                         // scanner still checks each rule's exact range.
-                        Trigger::Digits(_, hi) if size == longest => hi >= size,
-                        Trigger::Digits(lo, hi) => lo <= size && size <= hi,
-                        _ => false,
+                        let fits = if size == longest {
+                            hi >= size
+                        } else {
+                            lo <= size && size <= hi
+                        };
+                        fits.then(|| DigitRule {
+                            rule: r,
+                            digits: (
+                                lo.min(u16::MAX.into()) as u16,
+                                hi.min(u16::MAX.into()) as u16,
+                            ),
+                            seps: rule.seps,
+                            gate: rule.gate,
+                            ipv4: rule.validator
+                                == Some(catalog::RuleValidator::Pure(validators::Validator::Ipv4)),
+                            needs_context: !rule_require[r as usize].is_empty(),
+                            date: rule.phi_type == PhiType::Date,
+                            window: rule.spec.window as u32,
+                        })
                     })
                     .collect()
             })

@@ -12,7 +12,7 @@ use super::catalog::{Rule, RuleValidator, Trigger};
 use super::literals::{Hit, LiteralScratch};
 use super::shape::Shapes;
 use super::structure::{Implicit, KeyName, Structure};
-use super::validators::{Validator, parse_ipv4, parse_ipv6};
+use super::validators::{parse_ipv4, parse_ipv6};
 use super::{Detector, Finding, PhiType, RuleIdx};
 
 /// A line that could not be scanned (the caller fails closed).
@@ -298,43 +298,38 @@ impl Scanner {
             else {
                 continue;
             };
-            for &r in bucket {
-                let rule = &det.rules[r as usize];
-                let Trigger::Digits(lo, hi) = rule.trigger else {
-                    continue;
-                };
-                let n = usize::from(t.size);
-                if n < lo || n > hi {
+            for d in bucket {
+                if t.size < d.digits.0 || t.size > d.digits.1 {
                     continue;
                 }
-                match rule.seps {
+                match d.seps {
                     Some(0) if t.seps != 0 => continue,
                     Some(m) if m != 0 && t.seps & m == 0 => continue,
                     _ => {}
                 }
-                if !rule.gate_allows(hay, t.start as usize, t.end as usize) {
-                    continue;
-                }
-                // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
-                if rule.validator == Some(RuleValidator::Pure(Validator::Ipv4))
-                    && self.ip_allowed(&det, &hay[t.start as usize..t.end as usize])
+                if d.gate
+                    .is_some_and(|g| !g.passes(hay, t.start as usize, t.end as usize))
                 {
                     continue;
                 }
-                let w = rule.spec.window as u32;
-                let (s, e) = clip(t.start, t.end, w);
-                if !det.rule_require[r as usize].is_empty()
+                // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
+                if d.ipv4 && self.ip_allowed(&det, &hay[t.start as usize..t.end as usize]) {
+                    continue;
+                }
+                let r = d.rule;
+                let (s, e) = clip(t.start, t.end, d.window);
+                if d.needs_context
                     && (self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0
                         || !self.context_near(
                             &det.rule_require[r as usize],
                             hay,
-                            t.start.saturating_sub(w) as usize,
-                            (t.end + w) as usize,
-                            rule,
+                            t.start.saturating_sub(d.window) as usize,
+                            (t.end + d.window) as usize,
+                            &det.rules[r as usize],
                         ))
                 {
                     // Confirmed later only if the line turns out to be about a person.
-                    if rule.phi_type == PhiType::Date {
+                    if d.date {
                         self.deferred.push((r, s, e));
                     }
                     continue;
