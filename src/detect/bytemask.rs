@@ -109,24 +109,28 @@ impl ClassMasks {
                 let eq = |c: u8| x.simd_eq(i8x16::splat(c as i8));
                 let shift = k * 16;
                 let bits = |m: i8x16| u64::from(m.to_bitmask() as u16) << shift;
-                let digit = range(b'0', b'9');
-                let upper = range(b'A', b'Z');
-                let lower = range(b'a', b'z');
+                // `x | 0x20` maps exactly A-F onto a-f (and a-f onto themselves).
+                let hex_letter = {
+                    let folded = x | i8x16::splat(0x20);
+                    folded.simd_gt(i8x16::splat(b'a' as i8 - 1))
+                        & folded.simd_lt(i8x16::splat(b'f' as i8 + 1))
+                };
                 let dash = eq(b'-');
-                let colon = eq(b':');
-                let hex = digit | range(b'a', b'f') | range(b'A', b'F');
-                block[DIGIT] |= bits(digit);
-                block[UPPER] |= bits(upper);
-                block[LOWER] |= bits(lower);
-                block[HEX] |= bits(hex);
+                block[DIGIT] |= bits(range(b'0', b'9'));
+                block[UPPER] |= bits(range(b'A', b'Z'));
+                block[LOWER] |= bits(range(b'a', b'z'));
+                block[HEX] |= bits(hex_letter);
                 block[DASH] |= bits(dash);
-                block[COLON] |= bits(colon);
-                block[WORD] |= bits(digit | upper | lower | dash);
-                block[HEX_RUN] |= bits(hex | dash | colon);
+                block[COLON] |= bits(eq(b':'));
                 block[SEP] |=
                     bits(dash | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'));
-                block[GLUE] |= bits(upper | lower | eq(b'_'));
+                block[GLUE] |= bits(eq(b'_'));
             }
+            // Unions of classes are cheaper on the 64-bit words than per 16-byte lane.
+            block[HEX] |= block[DIGIT];
+            block[WORD] = block[DIGIT] | block[UPPER] | block[LOWER] | block[DASH];
+            block[HEX_RUN] = block[HEX] | block[DASH] | block[COLON];
+            block[GLUE] |= block[UPPER] | block[LOWER];
         }
         // Digits on either side of a one- or two-byte separator gap; `back(c, k)` has bit p
         // set when bit p-k of class c is, `ahead(c, k)` when bit p+k is (across words).
