@@ -20,7 +20,8 @@ const NUMBER_START: usize = 11;
 const COLON_JOIN: usize = 12;
 const DASH_JOIN: usize = 13;
 const LONG_UPPER: usize = 14;
-const CLASSES: usize = 15;
+const CAPITAL: usize = 15;
+const CLASSES: usize = 16;
 
 /// One bit per byte of the line for each class the shape pass asks about, stored 64 bytes
 /// (one word per class) at a time so that a line costs one buffer resize.
@@ -84,6 +85,9 @@ impl ClassMasks {
         /// An upper-case letter inside a `word` run of 9 or more bytes: the only words an
         /// upper-case id (VIN, MBI, DEA, HICN) or a dashed MAC can be.
         long_upper = LONG_UPPER;
+        /// An upper-case letter that starts a word (no letter, digit or `_` before it):
+        /// where a capitalised name can begin.
+        capital = CAPITAL;
     }
 
     /// Classifies `hay`, reusing the buffer.
@@ -158,6 +162,7 @@ impl ClassMasks {
             let number_start = cur[NUMBER] & !back(NUMBER) & !back(GLUE);
             let colon_join = cur[COLON] & (back(HEX_RUN) | ahead(HEX_RUN));
             let dash_join = cur[DASH] & back(HEX) & ahead(HEX);
+            let capital = cur[UPPER] & !(back(GLUE) | back(DIGIT));
             // Bit p of `long`: bytes p..p+9 are all word bytes; `cover` spreads each such
             // start over its nine bytes.
             let mut long = cur[WORD];
@@ -173,6 +178,7 @@ impl ClassMasks {
             cur[COLON_JOIN] = colon_join;
             cur[DASH_JOIN] = dash_join;
             cur[LONG_UPPER] = cur[UPPER] & cover;
+            cur[CAPITAL] = capital;
         }
     }
 }

@@ -664,18 +664,18 @@ fn quoted_next_cell(hay: &[u8], e: usize, q: u8) -> Option<usize> {
 /// Finds dictionary name pairs in `hay`: `First Last`, `First M. Last`, `Last, First` and
 /// HL7 `LAST^FIRST`. Calls `found(start, end)` for each.
 ///
-/// `upper` has a bit set for each upper-case byte of `hay` (from the shape pass), so that
-/// only capitalised words are looked at.
+/// `capitals` has a bit set for each upper-case letter of `hay` that starts a word (from
+/// the shape pass), so that only capitalised words are looked at.
 pub fn find_pairs(
     names: &Names,
     hay: &[u8],
-    upper: super::bytemask::View<'_>,
+    capitals: super::bytemask::View<'_>,
     mut found: impl FnMut(usize, usize),
 ) {
     let n = hay.len();
     let mut i = 0;
     loop {
-        i = super::bytemask::next_one(&upper, i, n);
+        i = super::bytemask::next_one(&capitals, i, n);
         if i >= n {
             break;
         }

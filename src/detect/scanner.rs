@@ -377,8 +377,8 @@ impl Scanner {
         if let Some(r) = det.name_pair_rule {
             let mut found = std::mem::take(&mut self.spans);
             found.clear();
-            let upper = self.shapes.masks().upper();
-            super::names::find_pairs(&det.names, hay, upper, |s, e| found.push((s, e)));
+            let capitals = self.shapes.masks().capital();
+            super::names::find_pairs(&det.names, hay, capitals, |s, e| found.push((s, e)));
             for &(s, e) in &found {
                 self.push(r, s, e);
             }
