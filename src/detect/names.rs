@@ -233,13 +233,23 @@ impl Names {
 
     /// Upper-cases `word` into `buf`, dropping apostrophes: the Census lists spell
     /// `O'Brien` as `OBRIEN`.
+    /// Latin-1 letters (`José`, `Muñoz`, `GARCÍA`) fold to their ASCII base letter, as the
+    /// lists spell them.
     fn upper<'a>(word: &[u8], buf: &'a mut [u8; 32]) -> Option<&'a [u8]> {
         let mut n = 0;
-        for &b in word {
-            if b == b'\'' {
-                continue;
-            }
-            *buf.get_mut(n)? = b.to_ascii_uppercase();
+        let mut i = 0;
+        while i < word.len() {
+            let b = word[i];
+            i += 1;
+            let folded = match (b, word.get(i)) {
+                (b'\'', _) => continue,
+                (0xC3, Some(&next @ 0x80..=0xBF)) => {
+                    i += 1;
+                    latin1_base(next)
+                }
+                _ => b.to_ascii_uppercase(),
+            };
+            *buf.get_mut(n)? = folded;
             n += 1;
         }
         Some(&buf[..n])
@@ -329,10 +339,39 @@ impl Names {
     }
 }
 
-/// The words of a candidate name: letters, apostrophes, hyphens and dots, a trailing dot
-/// dropped (`J.`), lower-case particles (`van`, `de`) left out.
+/// The ASCII upper-case base letter of the Latin-1 letter whose UTF-8 encoding is `0xC3`
+/// then `second` (`é` → `E`, `Ñ` → `N`); `×`, `÷` and letters with no ASCII base stay
+/// non-ASCII, so they match no dictionary entry.
+fn latin1_base(second: u8) -> u8 {
+    // U+00C0..U+00FF, upper and lower case share a base.
+    const BASES: &[u8; 32] = b"AAAAAA\xC6CEEEEIIIIDNOOOOO\xD7OUUUUY\xDES";
+    let base = BASES[usize::from(second & 0x1F)];
+    match second {
+        0xB7 => 0xF7,
+        0xBF => b'Y',
+        _ => base,
+    }
+}
+
+/// A byte that can continue a name word: an ASCII letter or any byte of a UTF-8 sequence
+/// (`José`, `Nguyễn`).
+pub fn name_byte(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0x80
+}
+
+/// The word starts with a capital: ASCII or Latin-1 (`Ángel`, `Óscar`).
+fn starts_upper(w: &[u8]) -> bool {
+    match w {
+        [first, ..] if first.is_ascii_uppercase() => true,
+        [0xC3, second, ..] => (0x80..=0x9E).contains(second) && *second != 0x97,
+        _ => false,
+    }
+}
+
+/// The words of a candidate name: letters (UTF-8 ones too), apostrophes, hyphens and
+/// dots, a trailing dot dropped (`J.`), lower-case particles (`van`, `de`) left out.
 fn name_words(span: &[u8]) -> Vec<&[u8]> {
-    span.split(|b| !b.is_ascii_alphabetic() && *b != b'\'' && *b != b'-' && *b != b'.')
+    span.split(|b| !name_byte(*b) && *b != b'\'' && *b != b'-' && *b != b'.')
         .map(|w| w.strip_suffix(b".").unwrap_or(w))
         .filter(|w| !w.is_empty() && !is_particle(w))
         .collect()
@@ -616,10 +655,10 @@ pub fn is_particle(w: &[u8]) -> bool {
 /// A capitalised word: `Smith` or `SMITH` (letters, `'` and `-` after the first).
 fn word_at(hay: &[u8], i: usize) -> usize {
     let mut j = i + 1;
-    while j < hay.len() && (hay[j].is_ascii_alphabetic() || hay[j] == b'\'' || hay[j] == b'-') {
+    while j < hay.len() && (name_byte(hay[j]) || hay[j] == b'\'' || hay[j] == b'-') {
         j += 1;
     }
-    while j > i + 1 && !hay[j - 1].is_ascii_alphabetic() {
+    while j > i + 1 && matches!(hay[j - 1], b'\'' | b'-') {
         j -= 1;
     }
     j
@@ -629,6 +668,9 @@ fn word_at(hay: &[u8], i: usize) -> usize {
 fn name_cased(w: &[u8]) -> bool {
     if w.len() == 1 {
         return w[0].is_ascii_uppercase();
+    }
+    if w.len() == 2 && starts_upper(w) && !w[0].is_ascii() {
+        return true;
     }
     if well_cased(w) {
         return true;
@@ -641,8 +683,12 @@ fn name_cased(w: &[u8]) -> bool {
 }
 
 fn well_cased(w: &[u8]) -> bool {
-    let tail = &w[1..];
-    w[0].is_ascii_uppercase()
+    let tail = if w[0].is_ascii() {
+        &w[1..]
+    } else {
+        &w[2.min(w.len())..]
+    };
+    starts_upper(w)
         && (tail.iter().all(|b| !b.is_ascii_uppercase())
             || tail.iter().all(|b| !b.is_ascii_lowercase()))
 }
@@ -769,6 +815,20 @@ pub fn find_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin1_letters_fold_to_the_dictionary_spelling() {
+        let names = Names::load();
+        assert!(names.is_first("José".as_bytes()));
+        assert!(names.is_last("García".as_bytes()));
+        assert!(names.is_last("MUÑOZ".as_bytes()));
+        assert!(names.any_name("María Rodríguez".as_bytes()));
+        assert!(names.name_shape("Nguyễn Thị Lan".as_bytes()));
+        assert!(!names.is_last("Garcíx".as_bytes()));
+        assert_eq!(word_at("Zoë Núñez".as_bytes(), 0), "Zoë".len());
+        assert!(well_cased("Ángel".as_bytes()));
+        assert!(!well_cased("ángel".as_bytes()));
+    }
 
     #[test]
     fn not_names_are_sorted_for_binary_search() {

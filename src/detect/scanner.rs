@@ -970,7 +970,7 @@ fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
     while i < span.len() {
         let w0 = i;
         while i < span.len()
-            && (span[i].is_ascii_alphabetic() || span[i] == b'\'' || span[i] == b'-')
+            && (super::names::name_byte(span[i]) || span[i] == b'\'' || span[i] == b'-')
         {
             i += 1;
         }
@@ -979,7 +979,7 @@ fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
             let caps = w.iter().all(|b| !b.is_ascii_lowercase());
             if (caps || is_name_stop(w)) && (title_seen || w0 > 0 && is_name_stop(w)) {
                 let mut end = s + w0;
-                while end > s && !hay[end - 1].is_ascii_alphabetic() && hay[end - 1] != b'.' {
+                while end > s && !super::names::name_byte(hay[end - 1]) && hay[end - 1] != b'.' {
                     end -= 1;
                 }
                 return end;
