@@ -494,6 +494,8 @@ mod tests {
                 "GET /Members/MBR-55220968/claims?x=1",
                 "GET /beneficiaries/xy-4410023 200",
                 "Mr.  Smith and MRS Jones",
+                "patient Ángel Ruiz admitted",
+                "pt: \"Óscar Pérez\"",
             ]
             .map(String::from),
         );

@@ -360,7 +360,7 @@ pub fn name_byte(b: u8) -> bool {
 }
 
 /// The word starts with a capital: ASCII or Latin-1 (`Ángel`, `Óscar`).
-fn starts_upper(w: &[u8]) -> bool {
+pub fn starts_upper(w: &[u8]) -> bool {
     match w {
         [first, ..] if first.is_ascii_uppercase() => true,
         [0xC3, second, ..] => (0x80..=0x9E).contains(second) && *second != 0x97,

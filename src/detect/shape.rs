@@ -306,8 +306,8 @@ impl Gate {
     }
 }
 
-/// `[ _-]?name` (any case) or nothing, then `["']?[ \t]*[:=-]?[ \t]*["']?`, then `[A-Z]`,
-/// starting at `p`. Both readings of the suffix are tried: `patient Name` is a name.
+/// `[ _-]?name` (any case) or nothing, then `["']?[ \t]*[:=-]?[ \t]*["']?`, then a capital
+/// (ASCII or Latin-1, as the name patterns take), starting at `p`. Both readings of the suffix are tried: `patient Name` is a name.
 fn name_follows(hay: &[u8], p: usize) -> bool {
     let capital_after_separators = |mut q: usize| {
         let mut skip = |set: &[u8], most: usize| {
@@ -322,7 +322,7 @@ fn name_follows(hay: &[u8], p: usize) -> bool {
         skip(b":=-", 1);
         skip(b" \t", usize::MAX);
         skip(b"\"'", 1);
-        hay.get(q).is_some_and(u8::is_ascii_uppercase)
+        super::names::starts_upper(&hay[q.min(hay.len())..])
     };
     if capital_after_separators(p) {
         return true;
