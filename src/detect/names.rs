@@ -346,11 +346,8 @@ fn latin1_base(second: u8) -> u8 {
     // U+00C0..U+00FF, upper and lower case share a base.
     const BASES: &[u8; 32] = b"AAAAAA\xC6CEEEEIIIIDNOOOOO\xD7OUUUUY\xDES";
     let base = BASES[usize::from(second & 0x1F)];
-    match second {
-        0xB7 => 0xF7,
-        0xBF => b'Y',
-        _ => base,
-    }
+    // `ÿ` shares its index with `ß`.
+    if second == 0xBF { b'Y' } else { base }
 }
 
 /// A byte that can continue a name word: an ASCII letter or any byte of a UTF-8 sequence
@@ -668,9 +665,6 @@ fn word_at(hay: &[u8], i: usize) -> usize {
 fn name_cased(w: &[u8]) -> bool {
     if w.len() == 1 {
         return w[0].is_ascii_uppercase();
-    }
-    if w.len() == 2 && starts_upper(w) && !w[0].is_ascii() {
-        return true;
     }
     if well_cased(w) {
         return true;
