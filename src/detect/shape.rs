@@ -284,7 +284,9 @@ impl Gate {
         )
     }
 
-    /// Whether the trigger at `hay[start..end]` may hold a match.
+    /// Whether the trigger at `hay[start..end]` may hold a match. Inlined into the trigger
+    /// loops: most calls end at a one-byte check.
+    #[inline]
     pub fn passes(self, hay: &[u8], start: usize, end: usize) -> bool {
         let tok = &hay[start..end];
         match self {
@@ -427,35 +429,48 @@ fn age_years(hay: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// An MBI starting at the token start or after a `-` (an MBI is `[1-9]` then letters and
-/// digits in fixed positions; dashes may follow its 4th and 7th characters).
+/// digits in fixed positions; dashes may follow its 4th and 7th characters). Every ISO
+/// timestamp's `2026-12-06T07` is an upper-case word of MBI length, so only the starts that
+/// can be one are tried.
 fn mbi_chars(tok: &[u8]) -> bool {
-    (0..tok.len())
-        .filter(|&p| p == 0 || tok[p - 1] == b'-')
-        .any(|p| {
-            let mut n = 0;
-            let mut q = p;
-            while q < tok.len() && n < 11 {
-                let c = tok[q];
-                if c == b'-' && (n == 4 || n == 7) {
-                    q += 1;
-                    continue;
-                }
-                let digit = c.is_ascii_digit();
-                let upper = c.is_ascii_uppercase();
-                let fits = match n {
-                    0 => digit && c != b'0',
-                    3 | 6 | 9 | 10 => digit,
-                    1 | 4 | 7 | 8 => upper,
-                    _ => digit || upper,
-                };
-                if !fits {
-                    return false;
-                }
-                n += 1;
-                q += 1;
-            }
-            n == 11 && (q == tok.len() || tok[q] == b'-')
-        })
+    let mut p = 0;
+    loop {
+        if tok.len() - p >= 11 && mbi_at(tok, p) {
+            return true;
+        }
+        match memchr::memchr(b'-', &tok[p..]) {
+            Some(i) => p += i + 1,
+            None => return false,
+        }
+    }
+}
+
+/// Whether an MBI's 11 characters (with optional dashes) start at `p` and end the token or
+/// meet a `-`.
+fn mbi_at(tok: &[u8], p: usize) -> bool {
+    let mut n = 0;
+    let mut q = p;
+    while q < tok.len() && n < 11 {
+        let c = tok[q];
+        if c == b'-' && (n == 4 || n == 7) {
+            q += 1;
+            continue;
+        }
+        let digit = c.is_ascii_digit();
+        let upper = c.is_ascii_uppercase();
+        let fits = match n {
+            0 => digit && c != b'0',
+            3 | 6 | 9 | 10 => digit,
+            1 | 4 | 7 | 8 => upper,
+            _ => digit || upper,
+        };
+        if !fits {
+            return false;
+        }
+        n += 1;
+        q += 1;
+    }
+    n == 11 && (q == tok.len() || tok[q] == b'-')
 }
 
 /// Whether a digit token holds a 4-digit run (or the head of an 8-digit run) in 1900–2005.
