@@ -299,6 +299,31 @@ pub fn compile_pattern(pattern: &str) -> Result<meta::Regex, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Whether capture group `group` of `pattern` always spans the whole match: the pattern is
+/// that group alone, with only zero-width assertions (`\b`, `^`, `$`) around it.
+fn group_is_whole_match(pattern: &str, group: usize) -> bool {
+    use regex_syntax::hir::HirKind;
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let is_group = |h: &regex_syntax::hir::Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
+    match hir.kind() {
+        HirKind::Capture(_) => is_group(&hir),
+        HirKind::Concat(parts) => {
+            parts.iter().filter(|h| is_group(h)).count() == 1
+                && parts
+                    .iter()
+                    .all(|h| is_group(h) || matches!(h.kind(), HirKind::Look(_)))
+        }
+        _ => false,
+    }
+}
+
 /// Checks and compiles one spec.
 pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
     let bad = |problem: String| DetectBuildError::Rule {
@@ -342,6 +367,12 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
             usize::from(re.group_info().group_len(regex_automata::PatternID::ZERO) > 1)
         }
         _ => 0,
+    };
+    // `\b(…)\b`: the group is the whole match, so the confirm stage can skip the capture
+    // step (a second engine run over each match).
+    let group = match &spec.pattern {
+        Some(p) if group > 0 && group_is_whole_match(p, group) => 0,
+        _ => group,
     };
     let validator = match &spec.validator {
         Some(v) => Some(v.parse::<RuleValidator>().map_err(bad)?),
@@ -447,4 +478,21 @@ pub fn key_spellings(key: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_is_whole_match;
+
+    #[test]
+    fn a_group_between_assertions_is_the_whole_match() {
+        assert!(group_is_whole_match(r"\b(\d{3}-\d{2}-\d{4})\b", 1));
+        assert!(group_is_whole_match(r"(?i:\b((?:jan|feb) \d{4})\b)", 1));
+        assert!(!group_is_whole_match(r"(?i:\b(jan|feb) \d{4})", 1));
+        assert!(group_is_whole_match(r"^(\d+)$", 1));
+        assert!(!group_is_whole_match(r"mrn[:=]\s*(\d{6,10})\b", 1));
+        assert!(!group_is_whole_match(r"\b(\d{3})-(\d{4})\b", 1));
+        assert!(!group_is_whole_match(r"\b(\d{3})\b|x", 1));
+        assert!(!group_is_whole_match(r"\b((\d{3}))\b", 2));
+    }
 }

@@ -456,13 +456,26 @@ impl Scanner {
         let mut found = std::mem::take(&mut self.spans);
         found.clear();
         loop {
-            re.search_captures_with(cache, &input, caps);
-            let Some(m) = caps.get_match() else { break };
-            if let Some(g) = caps.get_group(rule.group)
-                && g.start < g.end
-            {
-                found.push((g.start, g.end));
-            }
+            // Group 0 is the match itself: the regex engines find its bounds without the
+            // capture step.
+            let m = if rule.group == 0 {
+                let Some(m) = re.search_with(cache, &input) else {
+                    break;
+                };
+                if m.start() < m.end() {
+                    found.push((m.start(), m.end()));
+                }
+                m
+            } else {
+                re.search_captures_with(cache, &input, caps);
+                let Some(m) = caps.get_match() else { break };
+                if let Some(g) = caps.get_group(rule.group)
+                    && g.start < g.end
+                {
+                    found.push((g.start, g.end));
+                }
+                m
+            };
             let next = if m.end() > m.start() {
                 m.end()
             } else {
