@@ -39,15 +39,21 @@ pub struct Implicit {
 pub const SQL_INSERT: u8 = 1;
 /// See [`SQL_INSERT`].
 pub const CSV_HEADER: u8 = 2;
+/// See [`SQL_INSERT`]: a JSON `"system"` member (FHIR identifiers).
+pub const JSON_SYSTEM: u8 = 4;
+/// See [`SQL_INSERT`]: a JSON key ending in `name` (`"family_name"`, `"lastName"`).
+pub const JSON_NAME: u8 = 8;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 5] = [
+pub const MARKER_WORDS: [(&str, u8); 7] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
     ("cols", CSV_HEADER),
     ("fields", CSV_HEADER),
+    ("\"system\"", JSON_SYSTEM),
+    ("ame\"", JSON_NAME),
 ];
 
 /// Reusable buffers for the decoders.
@@ -63,10 +69,7 @@ impl Structure {
     /// says which marker words ([`MARKER_WORDS`], any case) the line holds.
     pub fn find(&mut self, hay: &[u8], markers: u8) {
         self.found.clear();
-        if memchr::memchr(b'|', hay).is_some() {
-            hl7(hay, &mut self.found);
-        }
-        if markers != 0 && memchr::memchr(b',', hay).is_some() {
+        if markers & (SQL_INSERT | CSV_HEADER) != 0 && memchr::memchr(b',', hay).is_some() {
             if markers & SQL_INSERT != 0 {
                 sql_insert(hay, &mut self.cols, &mut self.found);
             }
@@ -74,9 +77,20 @@ impl Structure {
                 csv_with_header(hay, &mut self.cols, &mut self.found);
             }
         }
-        if memchr::memchr(b'{', hay).is_some() {
-            json_identifier_system(hay, &mut self.found);
-            json_name_parts(hay, &mut self.found);
+        if markers & (JSON_SYSTEM | JSON_NAME) != 0 && memchr::memchr(b'{', hay).is_some() {
+            if markers & JSON_SYSTEM != 0 {
+                json_identifier_system(hay, &mut self.found);
+            }
+            if markers & JSON_NAME != 0 {
+                json_name_parts(hay, &mut self.found);
+            }
+        }
+        // One pass for the three delimiters; most lines hold none of them.
+        if memchr::memchr3(b'|', b'<', b'~', hay).is_none() {
+            return;
+        }
+        if memchr::memchr(b'|', hay).is_some() {
+            hl7(hay, &mut self.found);
         }
         if memchr::memchr(b'<', hay).is_some() {
             xml_elements(hay, &mut self.found);
