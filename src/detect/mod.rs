@@ -125,6 +125,24 @@ struct DigitRule {
     window: u32,
 }
 
+impl DigitRule {
+    /// Whether digit token `t` has the rule's digit count and separators and passes its
+    /// gate.
+    #[inline]
+    fn fits(&self, t: &shape::Token, hay: &[u8]) -> bool {
+        if t.size < self.digits.0 || t.size > self.digits.1 {
+            return false;
+        }
+        match self.seps {
+            Some(0) if t.seps != 0 => return false,
+            Some(m) if m != 0 && t.seps & m == 0 => return false,
+            _ => {}
+        }
+        self.gate
+            .is_none_or(|g| g.passes(hay, t.start as usize, t.end as usize))
+    }
+}
+
 /// What follows a key in JSON (`"dob":`), logfmt (`dob=`) and text (`DOB:`, `dob :`).
 const KEY_SUFFIXES: [&str; 6] = ["=", ":", "\"", "'", " =", " :"];
 
@@ -338,6 +356,15 @@ impl Detector {
             names: names::Names::load(),
             config: config.clone(),
         })
+    }
+
+    /// The digit-triggered rules a token of `size` digits may fire (the last bucket holds
+    /// every longer size; each rule's exact range is still checked by [`DigitRule::fits`]).
+    fn digit_rules_for(&self, size: u16) -> &[DigitRule] {
+        let by_size = &self.digit_rules_by_size;
+        by_size
+            .get(usize::from(size).min(by_size.len().saturating_sub(1)))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The engine actually running: `"hyperscan"` or `"portable"`.

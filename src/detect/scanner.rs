@@ -290,43 +290,30 @@ impl Scanner {
                 self.key_led(&det, hay, h);
             }
         }
-        // Shape triggers.
+        // Shape triggers. A rule whose required keyword is nowhere in the line is skipped
+        // at once; its dates are looked at again below if the line names a person.
         for t in &self.shapes.digits {
-            let by_size = &det.digit_rules_by_size;
-            let Some(bucket) =
-                by_size.get(usize::from(t.size).min(by_size.len().saturating_sub(1)))
-            else {
-                continue;
-            };
-            for d in bucket {
-                if t.size < d.digits.0 || t.size > d.digits.1 {
+            for d in det.digit_rules_for(t.size) {
+                let r = d.rule;
+                if d.needs_context && self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0 {
                     continue;
                 }
-                match d.seps {
-                    Some(0) if t.seps != 0 => continue,
-                    Some(m) if m != 0 && t.seps & m == 0 => continue,
-                    _ => {}
-                }
-                if d.gate
-                    .is_some_and(|g| !g.passes(hay, t.start as usize, t.end as usize))
-                {
+                if !d.fits(t, hay) {
                     continue;
                 }
                 // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
                 if d.ipv4 && self.ip_allowed(&det, &hay[t.start as usize..t.end as usize]) {
                     continue;
                 }
-                let r = d.rule;
                 let (s, e) = clip(t.start, t.end, d.window);
                 if d.needs_context
-                    && (self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0
-                        || !self.context_near(
-                            &det.rule_require[r as usize],
-                            hay,
-                            t.start.saturating_sub(d.window) as usize,
-                            (t.end + d.window) as usize,
-                            &det.rules[r as usize],
-                        ))
+                    && !self.context_near(
+                        &det.rule_require[r as usize],
+                        hay,
+                        t.start.saturating_sub(d.window) as usize,
+                        (t.end + d.window) as usize,
+                        &det.rules[r as usize],
+                    )
                 {
                     // Confirmed later only if the line turns out to be about a person.
                     if d.date {
@@ -408,6 +395,20 @@ impl Scanner {
                 self.push(r, s as usize, e as usize);
             }
             self.person_line = true;
+            // The dates whose keyword is nowhere in the line, skipped by the shape loop.
+            for t in &self.shapes.digits {
+                for d in det.digit_rules_for(t.size) {
+                    let r = d.rule;
+                    if d.date
+                        && d.needs_context
+                        && self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0
+                        && d.fits(t, hay)
+                    {
+                        let (s, e) = clip(t.start, t.end, d.window);
+                        self.deferred.push((r, s, e));
+                    }
+                }
+            }
             let deferred = std::mem::take(&mut self.deferred);
             for &(r, s, e) in &deferred {
                 self.confirm(&det, r, hay, s as usize, e as usize);

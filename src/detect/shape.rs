@@ -373,16 +373,20 @@ fn digit_groups(tok: &[u8], mut f: impl FnMut(usize, usize) -> bool) -> bool {
 }
 
 /// Whether consecutive digit groups of `tok` have exactly the lengths in `want` (at most
-/// four).
+/// seven, each below 15). The last group lengths are kept as nibbles of one word, so the
+/// test per group is a shift and a compare.
 fn has_group_run(tok: &[u8], want: &[usize]) -> bool {
-    let k = want.len();
-    let mut last = [0usize; 4];
+    let k = want.len().min(7);
+    let target = want[..k]
+        .iter()
+        .fold(0u32, |acc, &w| acc << 4 | w.min(15) as u32);
+    let keep = (1u32 << (4 * k)) - 1;
+    let mut recent = 0u32;
     let mut seen = 0;
     digit_groups(tok, |s, e| {
-        last.rotate_left(1);
-        last[3] = e - s;
+        recent = (recent << 4 | (e - s).min(15) as u32) & keep;
         seen += 1;
-        seen >= k && last[4 - k..] == *want
+        seen >= k && recent == target
     })
 }
 
