@@ -427,6 +427,14 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
                     "gate `{g}` does not fit this rule's trigger (`capitalised`, `name_follows` and `digits_follow` need keywords, the others digits or alnum)"
                 )));
             }
+            // The gate looks this far for the month; a wider window could hold a match
+            // whose month it never saw.
+            if gate == Gate::MonthNear && spec.window > super::shape::MONTH_REACH {
+                return Err(bad(format!(
+                    "gate `month_near` needs a window of at most {} bytes",
+                    super::shape::MONTH_REACH
+                )));
+            }
             Some(gate)
         }
         None => None,

@@ -10,7 +10,7 @@ use regex_automata::{Input, meta};
 
 use super::catalog::{Rule, RuleValidator, Trigger};
 use super::literals::{Hit, LiteralScratch};
-use super::shape::Shapes;
+use super::shape::{Shapes, is_month_word};
 use super::structure::{Implicit, KeyName, Structure};
 use super::validators::{parse_ipv4, parse_ipv6};
 use super::{Detector, Finding, PhiType, RuleIdx};
@@ -1119,14 +1119,6 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
         e -= 1;
     }
     Some((p, e))
-}
-
-fn is_month_word(w: &[u8]) -> bool {
-    const MONTHS: [&[u8]; 12] = [
-        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
-        b"dec",
-    ];
-    w.len() >= 3 && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
 }
 
 /// Decodes a JSON string body; `map[i]` is the raw offset of decoded byte `i` (plus one

@@ -253,7 +253,15 @@ pub enum Gate {
     /// A digit follows the keyword hit within the same path token (before whitespace, a
     /// quote, `<`, `>` or `?`): `/patients/884213`, not `/patients/search`.
     DigitsFollow,
+    /// A word starting with a month abbreviation begins within [`MONTH_REACH`] bytes of
+    /// the token (`14 March 1962`, `Mar 14th`): a keyword near a bare number (`/appointments
+    /// … "bytes":35933`) is not enough to run a month-name date pattern.
+    MonthNear,
 }
+
+/// How far before or after a token [`Gate::MonthNear`] looks for the month: a rule using the
+/// gate must have no longer a reach (its window) from a token to its month word.
+pub const MONTH_REACH: usize = 24;
 
 impl std::str::FromStr for Gate {
     type Err = String;
@@ -270,6 +278,7 @@ impl std::str::FromStr for Gate {
             "state_before" => Self::StateBefore,
             "name_follows" => Self::NameFollows,
             "digits_follow" => Self::DigitsFollow,
+            "month_near" => Self::MonthNear,
             other => return Err(format!("unknown gate `{other}`")),
         })
     }
@@ -304,6 +313,7 @@ impl Gate {
                 .iter()
                 .take_while(|b| !(b.is_ascii_whitespace() || b"\"'<>?".contains(b)))
                 .any(u8::is_ascii_digit),
+            Self::MonthNear => month_near(hay, start, end),
         }
     }
 }
@@ -333,6 +343,27 @@ fn name_follows(hay: &[u8], p: usize) -> bool {
     hay.get(q..q + 4)
         .is_some_and(|w| w.eq_ignore_ascii_case(b"name"))
         && capital_after_separators(q + 4)
+}
+
+/// Whether a word of 3+ bytes starting with a month abbreviation (any case) starts within
+/// [`MONTH_REACH`] bytes before `start` or after `end`.
+fn month_near(hay: &[u8], start: usize, end: usize) -> bool {
+    let from = start.saturating_sub(MONTH_REACH);
+    let to = (end + MONTH_REACH).min(hay.len());
+    (from..to).any(|p| {
+        hay[p].is_ascii_alphabetic()
+            && (p == 0 || !hay[p - 1].is_ascii_alphabetic())
+            && hay.get(p..p + 3).is_some_and(is_month_word)
+    })
+}
+
+/// Whether `w` starts with a month's three-letter abbreviation (any case).
+pub fn is_month_word(w: &[u8]) -> bool {
+    const MONTHS: [&[u8]; 12] = [
+        b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov",
+        b"dec",
+    ];
+    w.len() >= 3 && MONTHS.iter().any(|m| w[..3].eq_ignore_ascii_case(m))
 }
 
 /// USPS state codes (and DC, PR), sorted.
