@@ -293,9 +293,7 @@ impl Gate {
         )
     }
 
-    /// Whether the trigger at `hay[start..end]` may hold a match. Inlined into the trigger
-    /// loops: most calls end at a one-byte check.
-    #[inline]
+    /// Whether the trigger at `hay[start..end]` may hold a match.
     pub fn passes(self, hay: &[u8], start: usize, end: usize) -> bool {
         let tok = &hay[start..end];
         match self {
