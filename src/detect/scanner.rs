@@ -568,6 +568,16 @@ impl Scanner {
         if matches!(rule.phi_type, PhiType::CreditCard | PhiType::Ssn) && glued_by_dash(hay, s, e) {
             return false;
         }
+        // `Nov 24 03:12:50` (a syslog header): the "year" of `Nov 24 03` is the hour of a
+        // clock.
+        if rule.phi_type == PhiType::Date
+            && hay.get(e) == Some(&b':')
+            && hay
+                .get(e + 1..e + 3)
+                .is_some_and(|m| m.iter().all(u8::is_ascii_digit))
+        {
+            return false;
+        }
         // The same for a compact `YYYYMMDD` date: `19950612-a379-…` opens a UUID.
         if rule.phi_type == PhiType::Date
             && span.iter().all(u8::is_ascii_digit)
