@@ -103,6 +103,11 @@ const NULLISH: &[&[u8]] = &[
     b"0",
 ];
 
+/// Bit `r` of a per-rule bitset such as `context_in_line`.
+fn bit(set: &[u64], r: u32) -> bool {
+    set[r as usize / 64] >> (r % 64) & 1 == 1
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
@@ -291,11 +296,13 @@ impl Scanner {
             }
         }
         // Shape triggers. A rule whose required keyword is nowhere in the line is skipped
-        // at once; its dates are looked at again below if the line names a person.
+        // at once; its dates are looked at again below if the line names a person. (Deferring
+        // them here instead would run their gates, `month_near` on nearly every short
+        // number, on every line: an interleaved A/B measured ~30% less throughput.)
         for t in &self.shapes.digits {
             for d in det.digit_rules_for(t.size) {
                 let r = d.rule;
-                if d.needs_context && self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0 {
+                if d.needs_context && !bit(&self.context_in_line, r) {
                     continue;
                 }
                 if !d.fits(t, hay) {
@@ -399,10 +406,7 @@ impl Scanner {
             for t in &self.shapes.digits {
                 for d in det.digit_rules_for(t.size) {
                     let r = d.rule;
-                    if d.date
-                        && d.needs_context
-                        && self.context_in_line[r as usize / 64] >> (r % 64) & 1 == 0
-                        && d.fits(t, hay)
+                    if d.date && d.needs_context && !bit(&self.context_in_line, r) && d.fits(t, hay)
                     {
                         let (s, e) = clip(t.start, t.end, d.window);
                         self.deferred.push((r, s, e));
