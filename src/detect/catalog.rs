@@ -311,7 +311,10 @@ fn group_is_whole_match(pattern: &str, group: usize) -> bool {
     else {
         return false;
     };
-    let is_group = |h: &regex_syntax::hir::Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
+    let is_group = |h: &regex_syntax::hir::Hir| match h.kind() {
+        HirKind::Capture(c) => c.index as usize == group,
+        _ => false,
+    };
     match hir.kind() {
         HirKind::Capture(_) => is_group(&hir),
         HirKind::Concat(parts) => {

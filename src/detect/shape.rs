@@ -317,7 +317,8 @@ impl Gate {
 }
 
 /// `[ _-]?name` (any case) or nothing, then `["']?[ \t]*[:=-]?[ \t]*["']?`, then a capital
-/// (ASCII or Latin-1, as the name patterns take), starting at `p`. Both readings of the suffix are tried: `patient Name` is a name.
+/// (ASCII or Latin-1, as the name patterns take), starting at `p`. Both readings of the
+/// suffix are tried: `patient Name` is a name.
 fn name_follows(hay: &[u8], p: usize) -> bool {
     let capital_after_separators = |mut q: usize| {
         let mut skip = |set: &[u8], most: usize| {
@@ -405,6 +406,7 @@ fn digit_groups(tok: &[u8], mut f: impl FnMut(usize, usize) -> bool) -> bool {
 /// seven, each below 15). The last group lengths are kept as nibbles of one word, so the
 /// test per group is a shift and a compare.
 fn has_group_run(tok: &[u8], want: &[usize]) -> bool {
+    debug_assert!(want.len() <= 7 && want.iter().all(|&w| w < 15));
     let k = want.len().min(7);
     let target = want[..k]
         .iter()

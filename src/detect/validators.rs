@@ -288,7 +288,6 @@ fn mbi(span: &[u8]) -> bool {
         && s[10].is_ascii_digit()
 }
 
-/// Parses a strict dotted-quad IPv4 address.
 /// Parses a dotted-quad IPv4 address with the standard library's rules (four decimal
 /// octets of 1-3 digits, at most 255, no leading zero), straight from bytes: the shape pass
 /// asks this of every dotted token (`10.x` upstreams) to drop allow-listed ones, and going
