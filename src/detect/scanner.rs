@@ -43,6 +43,13 @@ struct Raw {
 /// Per-thread detection state: engine scratch, regex caches and reusable buffers.
 pub struct Scanner {
     det: Arc<Detector>,
+    state: LineState,
+}
+
+/// A scanner's mutable half, kept apart from its `Arc<Detector>` so that the per-line
+/// methods borrow the detector instead of cloning and dropping the `Arc` (an atomic
+/// increment and decrement) on every line.
+struct LineState {
     lit_scratch: LiteralScratch,
     caches: Vec<Option<meta::Cache>>,
     caps: Vec<Option<Captures>>,
@@ -127,8 +134,7 @@ impl Scanner {
             .iter()
             .map(|r| r.regex.as_ref().map(meta::Regex::create_captures))
             .collect();
-        Self {
-            det,
+        let state = LineState {
             lit_scratch,
             caches,
             caps,
@@ -147,7 +153,8 @@ impl Scanner {
             deferred: Vec::new(),
             person_line: false,
             context_in_line: Vec::new(),
-        }
+        };
+        Self { det, state }
     }
 
     /// The detector this scanner runs.
@@ -166,17 +173,18 @@ impl Scanner {
                 max,
             });
         }
-        self.raw.clear();
-        self.scan_text(line, 0, None)?;
+        let (det, st) = (&*self.det, &mut self.state);
+        st.raw.clear();
+        st.scan_text(det, line, 0, None)?;
         // JSON strings with escapes: scan them decoded too, so `\"`, `\u00e9` or `\/`
         // cannot hide PHI; findings map back to raw offsets.
         let first = line.iter().position(|b| !b.is_ascii_whitespace());
         if first.is_some_and(|i| line[i] == b'{' || line[i] == b'[')
             && memchr::memchr(b'\\', line).is_some()
         {
-            self.scan_escaped_strings(line)?;
+            st.scan_escaped_strings(det, line)?;
         }
-        self.resolve(out);
+        st.resolve(out);
         Ok(())
     }
 
@@ -195,29 +203,31 @@ impl Scanner {
                 max,
             });
         }
-        self.raw.clear();
-        self.scan_text(value, 0, None)?;
+        let (det, st) = (&*self.det, &mut self.state);
+        st.raw.clear();
+        st.scan_text(det, value, 0, None)?;
         if let Some(key) = key {
-            self.key_value_whole(key.as_bytes(), value);
+            st.key_value_whole(det, key.as_bytes(), value);
         }
-        self.resolve(out);
+        st.resolve(out);
         Ok(())
     }
+}
 
-    fn key_value_whole(&mut self, key: &[u8], value: &[u8]) {
+impl LineState {
+    fn key_value_whole(&mut self, det: &Detector, key: &[u8], value: &[u8]) {
         super::catalog::normalise_key(key, &mut self.keybuf);
-        let det = Arc::clone(&self.det);
         // Whole key or its last `_`-free segment suffix ("patientDob" -> "patientdob" ends with "dob").
         for (nk, r) in &det.key_norms {
             let rule = &det.rules[*r as usize];
-            if self.keybuf.ends_with(nk) && self.value_ok(rule, value) {
-                self.push(*r, 0, value.len());
+            if self.keybuf.ends_with(nk) && self.value_ok(det, rule, value) {
+                self.push(det, *r, 0, value.len());
             }
         }
     }
 
-    fn push(&mut self, rule: u32, start: usize, end: usize) {
-        let r = &self.det.rules[rule as usize];
+    fn push(&mut self, det: &Detector, rule: u32, start: usize, end: usize) {
+        let r = &det.rules[rule as usize];
         // Key-led findings know the field's meaning: they win ties with shape rules.
         let key_bonus = if matches!(r.trigger, Trigger::Key) {
             2
@@ -235,8 +245,13 @@ impl Scanner {
 
     /// Everything except JSON decoding, over `hay`; findings are shifted by `base` or mapped
     /// through `map` (decoded → raw offsets).
-    fn scan_text(&mut self, hay: &[u8], base: usize, map: Option<&[u32]>) -> Result<(), ScanError> {
-        let det = Arc::clone(&self.det);
+    fn scan_text(
+        &mut self,
+        det: &Detector,
+        hay: &[u8],
+        base: usize,
+        map: Option<&[u32]>,
+    ) -> Result<(), ScanError> {
         let first_raw = self.raw.len();
         self.pending.clear();
         self.deferred.clear();
@@ -292,7 +307,7 @@ impl Scanner {
                 self.windows.push((r, s, e));
             }
             if !det.lit_keys[h.lit as usize].is_empty() {
-                self.key_led(&det, hay, h);
+                self.key_led(det, hay, h);
             }
         }
         // Shape triggers. A rule whose required keyword is nowhere in the line is skipped
@@ -309,7 +324,7 @@ impl Scanner {
                     continue;
                 }
                 // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
-                if d.ipv4 && self.ip_allowed(&det, &hay[t.start as usize..t.end as usize]) {
+                if d.ipv4 && self.ip_allowed(det, &hay[t.start as usize..t.end as usize]) {
                     continue;
                 }
                 let (s, e) = clip(t.start, t.end, d.window);
@@ -365,7 +380,7 @@ impl Scanner {
                 e = e.max(self.windows[j].2);
                 j += 1;
             }
-            self.confirm(&det, r, hay, s as usize, e as usize);
+            self.confirm(det, r, hay, s as usize, e as usize);
             i = j;
         }
         if let Some(r) = det.name_pair_rule {
@@ -374,7 +389,7 @@ impl Scanner {
             let capitals = self.shapes.masks().capital();
             super::names::find_pairs(&det.names, hay, capitals, |s, e| found.push((s, e)));
             for &(s, e) in &found {
-                self.push(r, s, e);
+                self.push(det, r, s, e);
             }
             self.spans = found;
         }
@@ -387,7 +402,7 @@ impl Scanner {
         self.structure.find(hay, markers);
         let implicit = std::mem::take(&mut self.structure.found);
         for imp in &implicit {
-            self.implicit_key(&det, hay, *imp);
+            self.implicit_key(det, hay, *imp);
         }
         self.structure.found = implicit;
         let person = self.raw[first_raw..].iter().any(|f| {
@@ -399,7 +414,7 @@ impl Scanner {
         if person {
             for i in 0..self.pending.len() {
                 let (r, s, e) = self.pending[i];
-                self.push(r, s as usize, e as usize);
+                self.push(det, r, s as usize, e as usize);
             }
             self.person_line = true;
             // The dates whose keyword is nowhere in the line, skipped by the shape loop.
@@ -415,7 +430,7 @@ impl Scanner {
             }
             let deferred = std::mem::take(&mut self.deferred);
             for &(r, s, e) in &deferred {
-                self.confirm(&det, r, hay, s as usize, e as usize);
+                self.confirm(det, r, hay, s as usize, e as usize);
             }
             self.deferred = deferred;
             self.person_line = false;
@@ -506,8 +521,8 @@ impl Scanner {
                 }
             }
             match self.accept(det, r, hay, s, e) {
-                Verdict::Accept => self.push(r, s, e),
-                Verdict::IfPerson if self.person_line => self.push(r, s, e),
+                Verdict::Accept => self.push(det, r, s, e),
+                Verdict::IfPerson if self.person_line => self.push(det, r, s, e),
                 Verdict::IfPerson => self.pending.push((r, s as u32, e as u32)),
                 Verdict::Reject => {}
             }
@@ -672,8 +687,8 @@ impl Scanner {
                 };
                 for &r in &det.lit_keys[h.lit as usize] {
                     let rule = &det.rules[r as usize];
-                    if self.value_ok(rule, &hay[vs..ve]) {
-                        self.push(r, vs, ve);
+                    if self.value_ok(det, rule, &hay[vs..ve]) {
+                        self.push(det, r, vs, ve);
                     }
                 }
                 q = ve + usize::from(hay.get(ve) == Some(&b'"'));
@@ -684,9 +699,9 @@ impl Scanner {
         for &r in &det.lit_keys[h.lit as usize] {
             let rule = &det.rules[r as usize];
             if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, !in_query)
-                && self.value_ok(rule, &hay[vs..ve])
+                && self.value_ok(det, rule, &hay[vs..ve])
             {
-                self.push(r, vs, ve);
+                self.push(det, r, vs, ve);
             }
         }
     }
@@ -724,14 +739,14 @@ impl Scanner {
         for (nk, r) in &det.key_norms {
             let hit =
                 kb == *nk || (alias.is_none() && kb.ends_with(nk) && suffix_at_word(key, nk.len()));
-            if hit && self.value_ok(&det.rules[*r as usize], &hay[vs..ve]) {
-                self.push(*r, vs, ve);
+            if hit && self.value_ok(det, &det.rules[*r as usize], &hay[vs..ve]) {
+                self.push(det, *r, vs, ve);
             }
         }
         self.keybuf = kb;
     }
 
-    fn value_ok(&self, rule: &Rule, value: &[u8]) -> bool {
+    fn value_ok(&self, det: &Detector, rule: &Rule, value: &[u8]) -> bool {
         let v = trim(value);
         if v.is_empty() || !v.iter().any(u8::is_ascii_alphanumeric) {
             return false;
@@ -745,17 +760,17 @@ impl Scanner {
             return false;
         }
         if let Some(val) = rule.validator
-            && !self.validate(&self.det, val, v)
+            && !self.validate(det, val, v)
         {
             return false;
         }
-        if rule.phi_type == PhiType::Ip && self.ip_allowed(&self.det, v) {
+        if rule.phi_type == PhiType::Ip && self.ip_allowed(det, v) {
             return false;
         }
         true
     }
 
-    fn scan_escaped_strings(&mut self, line: &[u8]) -> Result<(), ScanError> {
+    fn scan_escaped_strings(&mut self, det: &Detector, line: &[u8]) -> Result<(), ScanError> {
         let mut i = 0;
         let n = line.len();
         while i < n {
@@ -778,7 +793,7 @@ impl Scanner {
                 let mut decoded = std::mem::take(&mut self.decoded);
                 let mut map = std::mem::take(&mut self.decoded_map);
                 decode_json_string(&line[start..end], start, &mut decoded, &mut map);
-                let result = self.scan_text(&decoded, 0, Some(&map));
+                let result = self.scan_text(det, &decoded, 0, Some(&map));
                 self.decoded = decoded;
                 self.decoded_map = map;
                 result?;
