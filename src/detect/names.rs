@@ -725,7 +725,7 @@ pub fn find_pairs(
         }
         let e1 = word_at(hay, i);
         let w1 = &hay[i..e1];
-        if w1.len() < 2 || !well_cased(w1) || e1 >= n {
+        if w1.len() < 2 || !name_cased(w1) || e1 >= n {
             i = e1.max(i + 1);
             continue;
         }
@@ -766,7 +766,7 @@ pub fn find_pairs(
         let w2 = &hay[j..e2];
         let cell_end_ok = !matches!(hay[e1], b'\'' | b'"') || hay.get(e2) == Some(&hay[e1]);
         if w2.len() < 2
-            || !well_cased(w2)
+            || !name_cased(w2)
             || !cell_end_ok
             || (e2 < n && (hay[e2].is_ascii_digit() || hay[e2] == b'_'))
         {

@@ -168,7 +168,7 @@ impl Shapes {
         // Letters glued to either end (hex ids, "12ms", "v1") make it no number: most
         // digit runs of a timestamp or an id end here.
         let glued = |b: u8| b.is_ascii_alphabetic() || b == b'_';
-        if (s > 0 && glued(hay[s - 1])) || (end < n && glued(hay[end])) {
+        if (s > 0 && glued(hay[s - 1])) || (end < n && glued(hay[end]) && !age_unit(hay, s, end)) {
             return end;
         }
         let digits = u16::try_from(count(&m.digit(), first, digits_end)).unwrap_or(u16::MAX);
@@ -218,6 +218,14 @@ impl Shapes {
             }
         }
     }
+}
+
+/// An age written against its unit, `93yo` or `92y/o` (the `y` at `end`): the one number a
+/// letter may glue to and stay a digit token, since the age rule's gate looks for the `y`.
+fn age_unit(hay: &[u8], start: usize, end: usize) -> bool {
+    matches!(hay[end], b'y' | b'Y')
+        && (2..=3).contains(&(end - start))
+        && hay[start..end].iter().all(u8::is_ascii_digit)
 }
 
 /// A cheap necessary condition on a rule's trigger (a shape token or a keyword hit), checked
@@ -710,7 +718,7 @@ mod reference {
             // Letters glued to either end (hex ids, "12ms", "v1") make it no number.
             let glued = |b: u8| b.is_ascii_alphabetic() || b == b'_';
             let glued_before = s > 0 && glued(hay[s - 1]);
-            let glued_after = end < n && glued(hay[end]);
+            let glued_after = end < n && glued(hay[end]) && !super::age_unit(hay, s, end);
             if !glued_before && !glued_after {
                 self.digits.push(Token {
                     start: s as u32,
