@@ -158,6 +158,7 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"PV1", 44, 1, "admit date"),
     (b"PV1", 45, 1, "discharge date"),
     // GT1: guarantor.
+    (b"GT1", 2, 1, "account number"),
     (b"GT1", 3, 1, "last name"),
     (b"GT1", 3, 2, "first name"),
     (b"GT1", 5, 1, "address"),

@@ -382,7 +382,9 @@ fn date(span: &[u8]) -> bool {
     match parts.len() {
         1 => {
             let p = &parts[0];
-            if p.len() == 8 && p.iter().all(u8::is_ascii_digit) {
+            // `YYYYMMDD`, or HL7's `YYYYMMDDHHMM[SS]` timestamp of a personal date (PV1-44
+            // admit, PV1-45 discharge).
+            if matches!(p.len(), 8 | 12 | 14) && p.iter().all(u8::is_ascii_digit) {
                 let y = num(&p[..4]).unwrap_or(0);
                 let m = num(&p[4..6]).unwrap_or(0);
                 let d = num(&p[6..8]).unwrap_or(0);
