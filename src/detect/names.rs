@@ -661,6 +661,24 @@ fn word_at(hay: &[u8], i: usize) -> usize {
     j
 }
 
+/// `Thu`, `THURSDAY`, `sun`: a weekday, abbreviated or in full.
+fn is_weekday(w: &[u8]) -> bool {
+    const DAYS: [&[u8]; 7] = [
+        b"monday",
+        b"tuesday",
+        b"wednesday",
+        b"thursday",
+        b"friday",
+        b"saturday",
+        b"sunday",
+    ];
+    DAYS.iter().any(|d| {
+        (w.len() == 3 || w.len() == d.len())
+            && w.len() <= d.len()
+            && w.eq_ignore_ascii_case(&d[..w.len()])
+    })
+}
+
 /// `Smith`, `SMITH`, `O'Brien`, `Smith-Jones`, `McDonald` (one inner capital after Mc/Mac).
 fn name_cased(w: &[u8]) -> bool {
     if w.len() == 1 {
@@ -770,6 +788,12 @@ pub fn find_pairs(
             || !cell_end_ok
             || (e2 < n && (hay[e2].is_ascii_digit() || hay[e2] == b'_'))
         {
+            i = e1;
+            continue;
+        }
+        // `[Thu May 08 22:45:31 2025]` (Apache's error log): Thu and Sun are first names,
+        // May and Jun surnames, but a weekday before a month is a date.
+        if sep_kind == 0 && is_weekday(w1) && super::shape::is_month_word(w2) {
             i = e1;
             continue;
         }

@@ -1031,7 +1031,12 @@ fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
         }
         i += 1;
     }
-    e
+    // A name never ends in a quote or a dash: `'Dr. Pepper'` closes its SQL string there.
+    let mut end = e;
+    while end > s + 1 && matches!(hay[end - 1], b'\'' | b'-') {
+        end -= 1;
+    }
+    end
 }
 
 fn trim(v: &[u8]) -> &[u8] {
