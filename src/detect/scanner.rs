@@ -177,12 +177,15 @@ impl Scanner {
         st.raw.clear();
         st.scan_text(det, line, 0, None)?;
         // JSON strings with escapes: scan them decoded too, so `\"`, `\u00e9` or `\/`
-        // cannot hide PHI; findings map back to raw offsets.
-        let first = line.iter().position(|b| !b.is_ascii_whitespace());
-        if first.is_some_and(|i| line[i] == b'{' || line[i] == b'[')
-            && memchr::memchr(b'\\', line).is_some()
-        {
-            st.scan_escaped_strings(det, line)?;
+        // cannot hide PHI; findings map back to raw offsets. The same holds for a JSON
+        // document logged as a quoted string inside a text line (`body="{\"dob\":…}"`),
+        // where every key and value quote is escaped.
+        if let Some(slash) = memchr::memchr(b'\\', line) {
+            let first = line.iter().position(|b| !b.is_ascii_whitespace());
+            let json_line = first.is_some_and(|i| line[i] == b'{' || line[i] == b'[');
+            if json_line || has_escaped_quote(&line[slash..]) {
+                st.scan_escaped_strings(det, line)?;
+            }
         }
         st.resolve(out);
         Ok(())
@@ -855,6 +858,11 @@ impl LineState {
 
 /// Whether the last `n` alphanumerics of `key` start a word (`patient_dob`, `patientDob`),
 /// so that `usage` does not end with the key `age`.
+/// Whether `hay` holds `\"` (an escaped quote, the mark of JSON inside a string).
+fn has_escaped_quote(hay: &[u8]) -> bool {
+    memchr::memchr_iter(b'\\', hay).any(|i| hay.get(i + 1) == Some(&b'"'))
+}
+
 fn suffix_at_word(key: &[u8], n: usize) -> bool {
     let mut seen = 0;
     let mut j = key.len();
@@ -1058,7 +1066,14 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
     let q = hay[p];
     if q == b'"' || q == b'\'' {
         let mut j = p + 1;
-        while j < n && hay[j] != q {
+        // An apostrophe between letters inside a single-quoted value is part of it
+        // (`lastName='O'Brien'` in a Java `toString()`).
+        let inner_apostrophe = |j: usize| {
+            q == b'\''
+                && hay[j - 1].is_ascii_alphabetic()
+                && hay.get(j + 1).is_some_and(u8::is_ascii_alphabetic)
+        };
+        while j < n && (hay[j] != q || (j > p + 1 && inner_apostrophe(j))) {
             if hay[j] == b'\\' {
                 j += 1;
             }
@@ -1246,6 +1261,29 @@ mod tests {
             .map(|f| &line[f.start..f.end])
             .collect();
         assert_eq!(addresses, [&b"221B Baker St, Springfield IL 62704"[..]]);
+    }
+
+    #[test]
+    fn json_quoted_inside_a_text_line_is_scanned_decoded() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line = br#"svc=sync body="{\"name\":[{\"family\":\"Boateng\",\"given\":[\"Noor\"]}]}""#;
+        s.scan_line(line, &mut out).expect("scan");
+        let names: Vec<&[u8]> = out
+            .iter()
+            .filter(|f| f.phi_type == PhiType::Name)
+            .map(|f| &line[f.start..f.end])
+            .collect();
+        assert_eq!(names, [&b"Boateng"[..], b"Noor"]);
+    }
+
+    #[test]
+    fn an_apostrophe_inside_a_single_quoted_value_is_kept() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line = b"Patient{firstName='Oksana', lastName='O'Brien', active=true}";
+        s.scan_line(line, &mut out).expect("scan");
+        assert!(out.iter().any(|f| &line[f.start..f.end] == b"O'Brien"));
     }
 
     #[test]

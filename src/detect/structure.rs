@@ -43,10 +43,14 @@ pub const CSV_HEADER: u8 = 2;
 pub const JSON_SYSTEM: u8 = 4;
 /// See [`SQL_INSERT`]: a JSON key ending in `name` (`"family_name"`, `"lastName"`).
 pub const JSON_NAME: u8 = 8;
+/// See [`SQL_INSERT`]: a FHIR `"reference"` (its sibling `display` names the resource).
+pub const JSON_REFERENCE: u8 = 16;
+/// See [`SQL_INSERT`]: a FHIR `"period"` or age quantity (`"valueAge"`).
+pub const JSON_PERIOD_AGE: u8 = 32;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 7] = [
+pub const MARKER_WORDS: [(&str, u8); 10] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -54,6 +58,9 @@ pub const MARKER_WORDS: [(&str, u8); 7] = [
     ("fields", CSV_HEADER),
     ("\"system\"", JSON_SYSTEM),
     ("ame\"", JSON_NAME),
+    ("\"reference\"", JSON_REFERENCE),
+    ("\"period\"", JSON_PERIOD_AGE),
+    ("age\"", JSON_PERIOD_AGE),
 ];
 
 /// Reusable buffers for the decoders.
@@ -77,12 +84,19 @@ impl Structure {
                 csv_with_header(hay, &mut self.cols, &mut self.found);
             }
         }
-        if markers & (JSON_SYSTEM | JSON_NAME) != 0 && memchr::memchr(b'{', hay).is_some() {
+        let json_markers = JSON_SYSTEM | JSON_NAME | JSON_REFERENCE | JSON_PERIOD_AGE;
+        if markers & json_markers != 0 && memchr::memchr(b'{', hay).is_some() {
             if markers & JSON_SYSTEM != 0 {
                 json_identifier_system(hay, &mut self.found);
             }
             if markers & JSON_NAME != 0 {
                 json_name_parts(hay, &mut self.found);
+            }
+            if markers & JSON_REFERENCE != 0 {
+                json_reference_display(hay, &mut self.found);
+            }
+            if markers & JSON_PERIOD_AGE != 0 {
+                json_period_and_age(hay, &mut self.found);
             }
         }
         // One pass for the three delimiters; most lines hold none of them.
@@ -157,6 +171,9 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"PV1", 19, 1, "account number"),
     (b"PV1", 44, 1, "admit date"),
     (b"PV1", 45, 1, "discharge date"),
+    // Field 46 is a balance in the standard, but exports that miscount by one put the
+    // discharge time there: only an HL7 timestamp is taken (see `hl7_shape_ok`).
+    (b"PV1", 46, 1, "discharge date"),
     // GT1: guarantor.
     (b"GT1", 2, 1, "account number"),
     (b"GT1", 3, 1, "last name"),
@@ -175,6 +192,9 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"IN1", 19, 1, "address"),
     (b"IN1", 19, 3, "city"),
     (b"IN1", 19, 5, "zip"),
+    // 35 is the plan code in the standard; exports that miscount put the policy number
+    // there: only an id with digits is taken (see `hl7_shape_ok`).
+    (b"IN1", 35, 1, "policy number"),
     (b"IN1", 36, 1, "policy number"),
     (b"IN1", 49, 1, "member id"),
     // MRG: merge (prior identifiers).
@@ -242,6 +262,18 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>) {
     }
 }
 
+/// Fields mapped for the sake of exports that miscount by one hold another kind of value
+/// in the standard: take them only when the value has the shape of the shifted field.
+fn hl7_shape_ok(seg: &[u8; 3], field: u8, value: &[u8]) -> bool {
+    match (seg, field) {
+        // An HL7 timestamp: YYYYMMDD[HHMM[SS]], not a balance such as `150.00`.
+        (b"PV1", 46) => value.len() >= 8 && value[..8].iter().all(u8::is_ascii_digit),
+        // A policy or member id, not a short plan code such as `PPO01`.
+        (b"IN1", 35) => value.len() >= 6 && value.iter().any(u8::is_ascii_digit),
+        _ => true,
+    }
+}
+
 fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &mut Vec<Implicit>) {
     if fs >= fe {
         return;
@@ -259,7 +291,7 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
             loop {
                 let ce = memchr::memchr(b'^', &hay[cs..re]).map_or(re, |o| cs + o);
                 if c == comp {
-                    if cs < ce {
+                    if cs < ce && hl7_shape_ok(seg, field, &hay[cs..ce]) {
                         out.push(Implicit {
                             key: KeyName::Fixed(key),
                             start: cs as u32,
@@ -694,6 +726,56 @@ static SYSTEM_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"
 static NAME_KEY_END: LazyLock<[Finder<'static>; 2]> =
     LazyLock::new(|| [Finder::new(b"ame\""), Finder::new(b"AME\"")]);
 
+/// HL7 table 0203 identifier type codes (`"type": {"coding": [{"system":
+/// ".../v2-0203", "code": "MR"}]}`) and the key the identifier's `value` gets.
+const ID_TYPE_CODES: &[(&[u8], &str)] = &[
+    (b"MR", "mrn"),
+    (b"MRT", "mrn"),
+    (b"PI", "mrn"),
+    (b"PT", "mrn"),
+    (b"PN", "mrn"),
+    (b"SS", "ssn"),
+    (b"SB", "member id"),
+    (b"DL", "drivers license"),
+    (b"MB", "member id"),
+    (b"MA", "member id"),
+    (b"MC", "member id"),
+    (b"SN", "member id"),
+    (b"HC", "member id"),
+    (b"JHN", "member id"),
+    (b"NH", "member id"),
+    (b"AN", "account number"),
+    (b"NPI", "npi"),
+    (b"MD", "license number"),
+    (b"LN", "license number"),
+    (b"DEA", "dea"),
+];
+
+/// For a `{"system": ".../v2-0203", "code": "MR"}` coding at `os..oe`: the `value` of the
+/// identifier that holds it (`identifier → type → coding[] → this`) and its key.
+fn identifier_by_type_code(
+    hay: &[u8],
+    os: usize,
+    oe: usize,
+) -> Option<(usize, usize, &'static str)> {
+    let (cs, ce) = json_member(hay, os, oe, b"code")?;
+    let code = &hay[cs..ce];
+    let &(_, key) = ID_TYPE_CODES
+        .iter()
+        .find(|(c, _)| code.eq_ignore_ascii_case(c))?;
+    // Up two objects: the `type` object, then the identifier.
+    let (ts, _) = enclosing_object(hay, os);
+    if hay.get(ts) != Some(&b'{') {
+        return None;
+    }
+    let (is, ie) = enclosing_object(hay, ts);
+    if hay.get(is) != Some(&b'{') {
+        return None;
+    }
+    let (vs, ve) = json_member(hay, is, ie, b"value")?;
+    Some((vs, ve, key))
+}
+
 fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
     let mut from = 0;
     while let Some(at) = SYSTEM_KEY.find(&hay[from..]).map(|o| from + o) {
@@ -703,6 +785,18 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
             continue;
         };
         let sys = &hay[ss..se];
+        // The member found must be this `"system"`, not one nested deeper.
+        let this_member = ss > at + 8 && memchr::memchr(b'"', &hay[at + 8..ss - 1]).is_none();
+        if sys.ends_with(b"v2-0203") && this_member {
+            if let Some((vs, ve, key)) = identifier_by_type_code(hay, os, oe) {
+                out.push(Implicit {
+                    key: KeyName::Fixed(key),
+                    start: vs as u32,
+                    end: ve as u32,
+                });
+            }
+            continue;
+        }
         let Some(&(_, key)) = SYSTEMS.iter().find(|(needle, _)| {
             sys.windows(needle.len())
                 .any(|w| w.eq_ignore_ascii_case(needle))
@@ -717,6 +811,112 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
             });
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// FHIR references, periods and ages: `{"reference": "Patient/123", "display": "Jane Doe"}`
+// names a person; an encounter's `"period": {"start": …}` is a date of service; an age
+// quantity (`"valueAge": {"value": 93, "unit": "a"}`) is an age.
+
+static REFERENCE_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"reference\""));
+static PERIOD_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"period\""));
+
+/// Resource types whose references point at a person.
+const PERSON_RESOURCES: [&[u8]; 4] = [b"Patient/", b"Practitioner/", b"RelatedPerson/", b"Person/"];
+
+/// Resources whose `period` is not a date of a person's care (a plan's or an
+/// organisation's validity).
+const IMPERSONAL_PERIODS: [&[u8]; 8] = [
+    b"Coverage",
+    b"InsurancePlan",
+    b"Organization",
+    b"OrganizationAffiliation",
+    b"Location",
+    b"HealthcareService",
+    b"Endpoint",
+    b"Contract",
+];
+
+fn json_reference_display(hay: &[u8], out: &mut Vec<Implicit>) {
+    let mut from = 0;
+    while let Some(at) = REFERENCE_KEY.find(&hay[from..]).map(|o| from + o) {
+        from = at + 11;
+        let (os, oe) = enclosing_object(hay, at);
+        let Some((rs, re)) = json_member(hay, os, oe, b"reference") else {
+            continue;
+        };
+        let reference = &hay[rs..re];
+        // `Patient/123`, or a full URL `https://…/fhir/Patient/123`.
+        let to_person = PERSON_RESOURCES.iter().any(|p| {
+            memchr::memmem::find_iter(reference, p).any(|i| i == 0 || reference[i - 1] == b'/')
+        });
+        if !to_person {
+            continue;
+        }
+        if let Some((vs, ve)) = json_member(hay, os, oe, b"display") {
+            out.push(Implicit {
+                key: KeyName::Fixed("full name"),
+                start: vs as u32,
+                end: ve as u32,
+            });
+        }
+    }
+}
+
+fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
+    let impersonal = json_member(hay, 0, hay.len(), b"resourceType")
+        .is_some_and(|(s, e)| IMPERSONAL_PERIODS.contains(&&hay[s..e]));
+    let mut from = 0;
+    while !impersonal && let Some(at) = PERIOD_KEY.find(&hay[from..]).map(|o| from + o) {
+        from = at + 8;
+        let Some(open) = object_value_at(hay, at + 8) else {
+            continue;
+        };
+        let (_, oe) = enclosing_object(hay, open + 1);
+        for member in [&b"start"[..], b"end"] {
+            if let Some((vs, ve)) = json_member(hay, open, oe, member) {
+                out.push(Implicit {
+                    key: KeyName::Fixed("date of service"),
+                    start: vs as u32,
+                    end: ve as u32,
+                });
+            }
+        }
+    }
+    // Age quantities: `"valueAge": {…}`, `"age": {…}`.
+    let mut i = 0;
+    while let Some(q) = memchr::memmem::find(&hay[i..], b"ge\"").map(|o| i + o) {
+        i = q + 3;
+        let ks = hay[..q]
+            .iter()
+            .rposition(|&b| b == b'"')
+            .map_or(q, |p| p + 1);
+        let key = &hay[ks..q + 2];
+        if !(key.eq_ignore_ascii_case(b"age") || key.eq_ignore_ascii_case(b"valueAge")) {
+            continue;
+        }
+        let Some(open) = object_value_at(hay, q + 3) else {
+            continue;
+        };
+        let (_, oe) = enclosing_object(hay, open + 1);
+        if let Some((vs, ve)) = json_member(hay, open, oe, b"value") {
+            out.push(Implicit {
+                key: KeyName::Fixed("age"),
+                start: vs as u32,
+                end: ve as u32,
+            });
+        }
+    }
+}
+
+/// The `{` of an object value after a key ending just before `p` (`"key": {`).
+fn object_value_at(hay: &[u8], p: usize) -> Option<usize> {
+    let p = skip_ws(hay, p);
+    if hay.get(p) != Some(&b':') {
+        return None;
+    }
+    let p = skip_ws(hay, p + 1);
+    (hay.get(p) == Some(&b'{')).then_some(p)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1229,6 +1429,39 @@ mod tests {
         assert!(has(&p, "dob", "19620314"));
         assert!(has(&p, "npi", "1234567893"));
         assert!(!p.iter().any(|(_, v)| v == "CLINIC"));
+    }
+
+    #[test]
+    fn identifier_values_take_their_key_from_their_type_code() {
+        let p = pairs(
+            r#"{"identifier":[{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"MR"}]},"system":"urn:oid:1.2.3","value":"37200962"},{"type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v2-0203","code":"XX"}]},"value":"9"}]}"#,
+        );
+        assert!(has(&p, "mrn", "37200962"));
+        assert_eq!(p.len(), 1, "{p:?}");
+    }
+
+    #[test]
+    fn fhir_person_references_periods_and_ages_are_keyed() {
+        let p = pairs(
+            r#"{"resourceType":"Encounter","subject":{"reference":"Patient/1","display":"Iyer, Siobhan"},"serviceProvider":{"reference":"Organization/2","display":"General Hospital"},"period":{"start":"2020-08-01T15:14:00-05:00","end":"2020-08-03"},"extension":[{"valueAge":{"value":101,"unit":"a"}}]}"#,
+        );
+        assert!(has(&p, "full name", "Iyer, Siobhan"));
+        assert!(!p.iter().any(|(_, v)| v == "General Hospital"));
+        assert!(has(&p, "date of service", "2020-08-01T15:14:00-05:00"));
+        assert!(has(&p, "date of service", "2020-08-03"));
+        assert!(has(&p, "age", "101"));
+        // A plan's validity period is not a date of care.
+        let p = pairs(r#"{"resourceType":"Coverage","period":{"start":"2020-01-01"}}"#);
+        assert!(p.is_empty());
+    }
+
+    #[test]
+    fn hl7_fields_shifted_by_one_are_taken_only_with_their_shape() {
+        let p =
+            pairs("PV1|1|E|||||||||||||||||||||||||||||||||||||||||||202109131332|202109291707");
+        assert!(has(&p, "discharge date", "202109291707"));
+        let p = pairs("PV1|1|E||||||||||||||||||||||||||||||||||||||||||||150.00");
+        assert!(p.is_empty());
     }
 
     #[test]
