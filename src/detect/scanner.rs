@@ -636,6 +636,12 @@ impl LineState {
         let ip = parse_ipv4(span)
             .map(std::net::IpAddr::V4)
             .or_else(|| parse_ipv6(span).map(std::net::IpAddr::V6));
+        // `::ffff:10.1.2.3` (Node's remoteAddress on a dual-stack socket) is the IPv4
+        // address it maps, and the IPv4 allow-list applies to it.
+        let ip = ip.map(|ip| match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        });
         ip.is_some_and(|ip| det.config.ip_allow.iter().any(|c| c.contains(ip)))
     }
 
@@ -755,6 +761,11 @@ impl LineState {
             return false;
         }
         if NULLISH.iter().any(|n| v.eq_ignore_ascii_case(n)) {
+            return false;
+        }
+        // Already masked upstream: `XXXXXXXX`, `********`, `####`.
+        if v.len() >= 3 && matches!(v[0], b'X' | b'x' | b'*' | b'#') && v.iter().all(|&b| b == v[0])
+        {
             return false;
         }
         if let Some(re) = &rule.value_regex

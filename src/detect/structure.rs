@@ -43,14 +43,18 @@ pub const CSV_HEADER: u8 = 2;
 pub const JSON_SYSTEM: u8 = 4;
 /// See [`SQL_INSERT`]: a JSON key ending in `name` (`"family_name"`, `"lastName"`).
 pub const JSON_NAME: u8 = 8;
-/// See [`SQL_INSERT`]: a FHIR `"reference"` (its sibling `display` names the resource).
+/// See [`SQL_INSERT`]: a FHIR `"display"` (naming the resource its sibling `reference`,
+/// or its parent key, points at).
 pub const JSON_REFERENCE: u8 = 16;
 /// See [`SQL_INSERT`]: a FHIR `"period"` or age quantity (`"valueAge"`).
 pub const JSON_PERIOD_AGE: u8 = 32;
+/// See [`SQL_INSERT`]: an NCPDP field separator (the FS byte, or `<FS>` / `\x1c` written
+/// out by a logger).
+pub const NCPDP: u8 = 64;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 10] = [
+pub const MARKER_WORDS: [(&str, u8); 14] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -58,9 +62,13 @@ pub const MARKER_WORDS: [(&str, u8); 10] = [
     ("fields", CSV_HEADER),
     ("\"system\"", JSON_SYSTEM),
     ("ame\"", JSON_NAME),
-    ("\"reference\"", JSON_REFERENCE),
-    ("\"period\"", JSON_PERIOD_AGE),
+    ("\"display\"", JSON_REFERENCE),
+    ("eriod\"", JSON_PERIOD_AGE),
     ("age\"", JSON_PERIOD_AGE),
+    ("\u{1c}", NCPDP),
+    ("<fs>", NCPDP),
+    ("\\x1c", NCPDP),
+    ("\\u001c", NCPDP),
 ];
 
 /// Reusable buffers for the decoders.
@@ -98,6 +106,9 @@ impl Structure {
             if markers & JSON_PERIOD_AGE != 0 {
                 json_period_and_age(hay, &mut self.found);
             }
+        }
+        if markers & NCPDP != 0 {
+            ncpdp(hay, &mut self.found);
         }
         // One pass for the three delimiters; most lines hold none of them.
         if memchr::memchr3(b'|', b'<', b'~', hay).is_none() {
@@ -197,6 +208,88 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"IN1", 35, 1, "policy number"),
     (b"IN1", 36, 1, "policy number"),
     (b"IN1", 49, 1, "member id"),
+    // ORC: common order. 2/3 placer/filler order numbers, 9 transaction time, 10/11/12
+    // entered-by / verified-by / ordering provider (XCN), 14 call-back phone, 15 effective.
+    (b"ORC", 2, 1, "placer order number"),
+    (b"ORC", 3, 1, "filler order number"),
+    (b"ORC", 9, 1, "service date"),
+    (b"ORC", 10, 1, "npi"),
+    (b"ORC", 10, 2, "last name"),
+    (b"ORC", 10, 3, "first name"),
+    (b"ORC", 10, 4, "middle name"),
+    (b"ORC", 11, 1, "npi"),
+    (b"ORC", 11, 2, "last name"),
+    (b"ORC", 11, 3, "first name"),
+    (b"ORC", 11, 4, "middle name"),
+    (b"ORC", 12, 1, "npi"),
+    (b"ORC", 12, 2, "last name"),
+    (b"ORC", 12, 3, "first name"),
+    (b"ORC", 12, 4, "middle name"),
+    (b"ORC", 14, 1, "phone"),
+    (b"ORC", 15, 1, "service date"),
+    // OBR: observation request. 2/3 order numbers, 6/7/8 requested / observed times,
+    // 14 specimen received, 16 ordering provider, 17 call-back phone, 22 result time,
+    // 28 result copies to.
+    (b"OBR", 2, 1, "placer order number"),
+    (b"OBR", 3, 1, "filler order number"),
+    (b"OBR", 6, 1, "service date"),
+    (b"OBR", 7, 1, "service date"),
+    (b"OBR", 8, 1, "service date"),
+    (b"OBR", 14, 1, "service date"),
+    (b"OBR", 16, 1, "npi"),
+    (b"OBR", 16, 2, "last name"),
+    (b"OBR", 16, 3, "first name"),
+    (b"OBR", 16, 4, "middle name"),
+    (b"OBR", 17, 1, "phone"),
+    (b"OBR", 22, 1, "service date"),
+    (b"OBR", 28, 1, "npi"),
+    (b"OBR", 28, 2, "last name"),
+    (b"OBR", 28, 3, "first name"),
+    (b"OBR", 28, 4, "middle name"),
+    // OBX: observation. 14 observation time, 16 responsible observer, 19 analysis time.
+    (b"OBX", 14, 1, "service date"),
+    (b"OBX", 16, 1, "npi"),
+    (b"OBX", 16, 2, "last name"),
+    (b"OBX", 16, 3, "first name"),
+    (b"OBX", 16, 4, "middle name"),
+    (b"OBX", 19, 1, "service date"),
+    // ROL: role. 4 the person (XCN), 5/6 role begin / end, 12 phone.
+    (b"ROL", 4, 1, "npi"),
+    (b"ROL", 4, 2, "last name"),
+    (b"ROL", 4, 3, "first name"),
+    (b"ROL", 4, 4, "middle name"),
+    (b"ROL", 5, 1, "service date"),
+    (b"ROL", 6, 1, "service date"),
+    (b"ROL", 12, 1, "phone"),
+    // AL1 / DG1 / PR1: allergy identified, diagnosis and procedure times; clinicians.
+    (b"AL1", 6, 1, "onset date"),
+    (b"DG1", 5, 1, "service date"),
+    (b"DG1", 16, 1, "npi"),
+    (b"DG1", 16, 2, "last name"),
+    (b"DG1", 16, 3, "first name"),
+    (b"DG1", 16, 4, "middle name"),
+    (b"PR1", 5, 1, "procedure date"),
+    (b"PR1", 11, 1, "npi"),
+    (b"PR1", 11, 2, "last name"),
+    (b"PR1", 11, 3, "first name"),
+    (b"PR1", 11, 4, "middle name"),
+    (b"PR1", 12, 1, "npi"),
+    (b"PR1", 12, 2, "last name"),
+    (b"PR1", 12, 3, "first name"),
+    (b"PR1", 12, 4, "middle name"),
+    // PV2: expected admit / discharge.
+    (b"PV2", 8, 1, "admit date"),
+    (b"PV2", 9, 1, "discharge date"),
+    // IN2: insured employee id, SSN, Medicare / Medicaid numbers.
+    (b"IN2", 1, 1, "member id"),
+    (b"IN2", 2, 1, "ssn"),
+    (b"IN2", 6, 1, "member id"),
+    (b"IN2", 8, 1, "member id"),
+    // PD1: primary care provider.
+    (b"PD1", 4, 1, "npi"),
+    (b"PD1", 4, 2, "last name"),
+    (b"PD1", 4, 3, "first name"),
+    (b"PD1", 4, 4, "middle name"),
     // MRG: merge (prior identifiers).
     (b"MRG", 1, 1, "mrn"),
     (b"MRG", 3, 1, "account number"),
@@ -206,11 +299,30 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
 
 fn is_segment_id(hay: &[u8], i: usize) -> Option<&'static [u8; 3]> {
     // `i` is the index of the `|` after a three-character segment id.
-    if i < 3 || (i > 3 && hay[i - 4].is_ascii_alphanumeric()) {
+    if i < 3
+        || (i > 3 && hay[i - 4].is_ascii_alphanumeric() && !after_escaped_newline(&hay[..i - 3]))
+    {
         return None;
     }
     let id = &hay[i - 3..i];
     HL7_MAP.iter().map(|m| m.0).find(|s| s.as_slice() == id)
+}
+
+/// Whether `before` ends with a segment separator written out as text (`\r`, `\n`,
+/// `\x0d`, `\u000d`).
+fn after_escaped_newline(before: &[u8]) -> bool {
+    [
+        &b"\\r"[..],
+        b"\\n",
+        b"\\x0d",
+        b"\\x0a",
+        b"\\u000d",
+        b"\\u000a",
+    ]
+    .iter()
+    .any(|sep| {
+        before.len() >= sep.len() && before[before.len() - sep.len()..].eq_ignore_ascii_case(sep)
+    })
 }
 
 /// Where a segment ends: CR/LF, an escaped `\r`/`\n`, or whitespace before the next
@@ -222,6 +334,18 @@ fn segment_end(hay: &[u8], from: usize) -> usize {
         match hay[j] {
             b'\r' | b'\n' | b'"' => return j,
             b'\\' if j + 1 < n && matches!(hay[j + 1], b'r' | b'n') => return j,
+            // `\x0d`, `\u000d` and `<CR>`: segment separators written out by a logger.
+            b'\\'
+                if starts_with_ci(&hay[j + 1..], b"x0d")
+                    || starts_with_ci(&hay[j + 1..], b"u000d") =>
+            {
+                return j;
+            }
+            b'<' if starts_with_ci(&hay[j + 1..], b"cr>")
+                || starts_with_ci(&hay[j + 1..], b"lf>") =>
+            {
+                return j;
+            }
             b' ' | b'\t'
                 if j + 4 < n
                     && hay[j + 1].is_ascii_uppercase()
@@ -235,6 +359,10 @@ fn segment_end(hay: &[u8], from: usize) -> usize {
         }
     }
     n
+}
+
+fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
+    hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
 fn hl7(hay: &[u8], out: &mut Vec<Implicit>) {
@@ -310,6 +438,97 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
                 break;
             }
             rs = re + 1;
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// NCPDP Telecommunication Standard (pharmacy claims, D.0): fields are a two-character
+// field id and its value, each after a field separator (FS, 0x1C); segments start after a
+// group / segment separator with `AM` and a two-digit segment id.
+
+/// NCPDP field ids that hold PHI and the canonical key of their value.
+const NCPDP_FIELDS: &[(&[u8; 2], &str)] = &[
+    (b"C2", "member id"),  // 302-C2 cardholder id
+    (b"C4", "dob"),        // 304-C4 date of birth
+    (b"CA", "first name"), // 310-CA patient first name
+    (b"CB", "last name"),  // 311-CB patient last name
+    (b"CC", "first name"), // 312-CC cardholder first name
+    (b"CD", "last name"),  // 313-CD cardholder last name
+    (b"CM", "address"),    // 322-CM patient street address
+    (b"CN", "city"),       // 323-CN patient city
+    (b"CP", "zip"),        // 325-CP patient ZIP
+    (b"CQ", "phone"),      // 326-CQ patient phone
+    (b"CY", "mrn"),        // 332-CY patient id
+    (b"D2", "rx number"),  // 402-D2 prescription / service reference number
+    (b"DB", "npi"),        // 411-DB prescriber id
+    (b"DR", "last name"),  // 427-DR prescriber last name
+    (b"PM", "phone"),      // 498-PM prescriber phone
+    (b"2E", "npi"),        // 421-2E primary care provider id
+    (b"4X", "address"),    // 384-4X patient residence
+];
+
+/// The length of a separator starting at `hay[i]`, if one does.
+fn ncpdp_separator(hay: &[u8], i: usize) -> Option<usize> {
+    match hay[i] {
+        0x1c..=0x1e => Some(1),
+        b'<' if [&b"<FS>"[..], b"<GS>", b"<RS>"]
+            .iter()
+            .any(|t| starts_with_ci(&hay[i..], t)) =>
+        {
+            Some(4)
+        }
+        b'\\'
+            if [&b"\\x1c"[..], b"\\x1d", b"\\x1e"]
+                .iter()
+                .any(|t| starts_with_ci(&hay[i..], t)) =>
+        {
+            Some(4)
+        }
+        b'\\'
+            if [&b"\\u001c"[..], b"\\u001d", b"\\u001e"]
+                .iter()
+                .any(|t| starts_with_ci(&hay[i..], t)) =>
+        {
+            Some(6)
+        }
+        _ => None,
+    }
+}
+
+fn ncpdp(hay: &[u8], out: &mut Vec<Implicit>) {
+    let n = hay.len();
+    let mut i = 0;
+    while i < n {
+        let Some(len) = ncpdp_separator(hay, i) else {
+            i += 1;
+            continue;
+        };
+        let fs = i + len;
+        // The value runs to the next separator or to a segment written after a space
+        // (`C1326485 AM01`).
+        let mut fe = fs;
+        while fe < n && ncpdp_separator(hay, fe).is_none() {
+            if hay[fe] == b' '
+                && hay[fe + 1..].starts_with(b"AM")
+                && hay.get(fe + 3).is_some_and(u8::is_ascii_digit)
+                && hay.get(fe + 4).is_some_and(u8::is_ascii_digit)
+            {
+                break;
+            }
+            fe += 1;
+        }
+        i = fe;
+        if fe < fs + 3 {
+            continue;
+        }
+        let id = [hay[fs], hay[fs + 1]];
+        if let Some(&(_, key)) = NCPDP_FIELDS.iter().find(|(f, _)| **f == id) {
+            out.push(Implicit {
+                key: KeyName::Fixed(key),
+                start: (fs + 2) as u32,
+                end: fe as u32,
+            });
         }
     }
 }
@@ -818,11 +1037,41 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
 // names a person; an encounter's `"period": {"start": …}` is a date of service; an age
 // quantity (`"valueAge": {"value": 93, "unit": "a"}`) is an age.
 
-static REFERENCE_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"reference\""));
-static PERIOD_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"period\""));
+static DISPLAY_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"display\""));
+static PERIOD_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"eriod\""));
 
 /// Resource types whose references point at a person.
 const PERSON_RESOURCES: [&[u8]; 4] = [b"Patient/", b"Practitioner/", b"RelatedPerson/", b"Person/"];
+
+/// FHIR elements that refer to a person: a `display` under them is a name even without a
+/// `reference` beside it (`"subject": {"display": "Jane Doe"}`).
+const PERSON_ELEMENTS: [&[u8]; 15] = [
+    b"subject",
+    b"patient",
+    b"requester",
+    b"performer",
+    b"author",
+    b"subscriber",
+    b"beneficiary",
+    b"policyHolder",
+    b"practitioner",
+    b"recorder",
+    b"asserter",
+    b"informant",
+    b"individual",
+    b"enterer",
+    b"attester",
+];
+
+/// Period elements that date a person's care (`"billablePeriod": {"start": …}`).
+const PERIOD_ELEMENTS: [&[u8]; 6] = [
+    b"period",
+    b"billablePeriod",
+    b"servicedPeriod",
+    b"performedPeriod",
+    b"effectivePeriod",
+    b"onsetPeriod",
+];
 
 /// Resources whose `period` is not a date of a person's care (a plan's or an
 /// organisation's validity).
@@ -839,21 +1088,25 @@ const IMPERSONAL_PERIODS: [&[u8]; 8] = [
 
 fn json_reference_display(hay: &[u8], out: &mut Vec<Implicit>) {
     let mut from = 0;
-    while let Some(at) = REFERENCE_KEY.find(&hay[from..]).map(|o| from + o) {
-        from = at + 11;
+    while let Some(at) = DISPLAY_KEY.find(&hay[from..]).map(|o| from + o) {
+        from = at + 9;
         let (os, oe) = enclosing_object(hay, at);
-        let Some((rs, re)) = json_member(hay, os, oe, b"reference") else {
-            continue;
-        };
-        let reference = &hay[rs..re];
-        // `Patient/123`, or a full URL `https://…/fhir/Patient/123`.
-        let to_person = PERSON_RESOURCES.iter().any(|p| {
-            memchr::memmem::find_iter(reference, p).any(|i| i == 0 || reference[i - 1] == b'/')
-        });
-        if !to_person {
+        if hay.get(os) != Some(&b'{') {
             continue;
         }
-        if let Some((vs, ve)) = json_member(hay, os, oe, b"display") {
+        // `Patient/123`, or a full URL `https://…/fhir/Patient/123`.
+        let to_person = json_member(hay, os, oe, b"reference").is_some_and(|(rs, re)| {
+            let reference = &hay[rs..re];
+            PERSON_RESOURCES.iter().any(|p| {
+                memchr::memmem::find_iter(reference, p).any(|i| i == 0 || reference[i - 1] == b'/')
+            })
+        });
+        let under_person =
+            || parent_key(hay, os).is_some_and(|(ks, ke)| PERSON_ELEMENTS.contains(&&hay[ks..ke]));
+        if !(to_person || under_person()) {
+            continue;
+        }
+        if let Some((vs, ve)) = json_member(hay, at, oe, b"display") {
             out.push(Implicit {
                 key: KeyName::Fixed("full name"),
                 start: vs as u32,
@@ -868,8 +1121,15 @@ fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
         .is_some_and(|(s, e)| IMPERSONAL_PERIODS.contains(&&hay[s..e]));
     let mut from = 0;
     while !impersonal && let Some(at) = PERIOD_KEY.find(&hay[from..]).map(|o| from + o) {
-        from = at + 8;
-        let Some(open) = object_value_at(hay, at + 8) else {
+        from = at + 6;
+        let ks = hay[..at]
+            .iter()
+            .rposition(|&b| b == b'"')
+            .map_or(at, |q| q + 1);
+        if !PERIOD_ELEMENTS.contains(&&hay[ks..at + 5]) {
+            continue;
+        }
+        let Some(open) = object_value_at(hay, at + 6) else {
             continue;
         };
         let (_, oe) = enclosing_object(hay, open + 1);
@@ -1453,6 +1713,36 @@ mod tests {
         // A plan's validity period is not a date of care.
         let p = pairs(r#"{"resourceType":"Coverage","period":{"start":"2020-01-01"}}"#);
         assert!(p.is_empty());
+    }
+
+    #[test]
+    fn ncpdp_fields_map_to_keys_with_any_written_separator() {
+        for fs in ["\u{1c}", "<FS>", "\\x1c"] {
+            let line = format!(
+                "B1 610014D0B1 {fs}AM04{fs}C234270923152{fs}C1326485 AM01{fs}C419480226{fs}CALAYLA{fs}CBKHOURY{fs}CP90377 AM07{fs}D27380225"
+            );
+            let p = pairs(&line);
+            assert!(has(&p, "member id", "34270923152"), "{fs}: {p:?}");
+            assert!(has(&p, "dob", "19480226"));
+            assert!(has(&p, "first name", "LAYLA"));
+            assert!(has(&p, "last name", "KHOURY"));
+            assert!(has(&p, "zip", "90377"));
+            assert!(has(&p, "rx number", "7380225"));
+            assert_eq!(p.len(), 6, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn hl7_order_segments_after_written_out_separators() {
+        let p = pairs(
+            r"MSH|^~\&|A|B|C|D|20250609133231||OML^O21|Q1|P|2.5.1\x0dORC|NW|ORD5481833^EPIC|S24-34066^LAB||SC||||20230428034500|||1374010589^VAN DER BERG^PIETER^N||(319) 555-0157<CR>OBX|9|NM|2345-7^Glucose^LN||72.7|10*3/uL|70-99|N|||F|||20241221021400|LAB|1413177092^CHUKWU^FOLAKE",
+        );
+        assert!(has(&p, "placer order number", "ORD5481833"));
+        assert!(has(&p, "filler order number", "S24-34066"));
+        assert!(has(&p, "last name", "VAN DER BERG"));
+        assert!(has(&p, "phone", "(319) 555-0157"));
+        assert!(has(&p, "service date", "20241221021400"));
+        assert!(has(&p, "first name", "FOLAKE"));
     }
 
     #[test]

@@ -45,6 +45,9 @@ pub enum Validator {
     AgeOver89,
     /// US ZIP or ZIP+4 that is not 00000.
     Zip,
+    /// A MAC address that is not a Docker bridge's (`02:42:…`, made up from a container's
+    /// IP, never a patient's device).
+    Mac,
 }
 
 impl std::str::FromStr for Validator {
@@ -69,6 +72,7 @@ impl std::str::FromStr for Validator {
             "nanp" => Self::Nanp,
             "age_over_89" => Self::AgeOver89,
             "zip" => Self::Zip,
+            "mac" => Self::Mac,
             other => return Err(format!("unknown validator `{other}`")),
         })
     }
@@ -95,6 +99,7 @@ impl Validator {
             Self::Nanp => nanp(span),
             Self::AgeOver89 => age_over_89(span),
             Self::Zip => zip(span),
+            Self::Mac => !(span.len() >= 5 && span[..2] == *b"02" && span[3..5] == *b"42"),
         }
     }
 }
@@ -422,6 +427,8 @@ fn date(span: &[u8]) -> bool {
             }
             match (num(a), num(b), num(c)) {
                 (Some(y), Some(m), Some(d)) if a.len() == 4 => plausible(y, m, d, true),
+                // `8.29.15` after `fw=` is a version: a dotted date needs its four-digit year.
+                (Some(_), Some(_), Some(_)) if c.len() == 2 && span.contains(&b'.') => false,
                 (Some(x), Some(y2), Some(y)) if c.len() == 4 || c.len() == 2 => {
                     // US month/day/year first, then day/month/year.
                     plausible(y, x, y2, c.len() == 4) || plausible(y, y2, x, c.len() == 4)
@@ -592,6 +599,15 @@ mod tests {
         assert!(!Validator::Date.check(b"02/30/1962"));
         assert!(!Validator::Date.check(b"13/13/1962"));
         assert!(!Validator::Date.check(b"99999999"));
+        // Dotted with a four-digit year is a date; with two digits it is a version.
+        assert!(Validator::Date.check(b"14.03.1962"));
+        assert!(!Validator::Date.check(b"8.29.15"));
+    }
+
+    #[test]
+    fn docker_bridge_macs_are_not_devices() {
+        assert!(Validator::Mac.check(b"a4:5e:60:c2:11:9f"));
+        assert!(!Validator::Mac.check(b"02:42:ac:1d:a8:5a"));
     }
 
     #[test]
