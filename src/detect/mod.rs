@@ -144,7 +144,7 @@ impl DigitRule {
 }
 
 /// What follows a key in JSON (`"dob":`), logfmt (`dob=`) and text (`DOB:`, `dob :`).
-const KEY_SUFFIXES: [&str; 6] = ["=", ":", "\"", "'", " =", " :"];
+const KEY_SUFFIXES: [&str; 8] = ["=", ":", "\"", "'", " =", " :", "->", " ->"];
 
 fn intern(
     lits: &mut Vec<String>,

@@ -665,10 +665,12 @@ impl LineState {
         while p < n && (hay[p] == b' ' || hay[p] == b'\t') {
             p += 1;
         }
-        if p >= n || !(hay[p] == b'=' || hay[p] == b':') {
+        // `key -> value` (OCR and mapping dumps) as well as `=`, `:` and `=>`.
+        let arrow = p + 1 < n && hay[p] == b'-' && hay[p + 1] == b'>';
+        if p >= n || !(hay[p] == b'=' || hay[p] == b':' || arrow) {
             return;
         }
-        if p + 1 < n && (hay[p + 1] == b':' || hay[p + 1] == b'/') {
+        if !arrow && p + 1 < n && (hay[p + 1] == b':' || hay[p + 1] == b'/') {
             return;
         }
         p += 1;
@@ -1286,6 +1288,20 @@ mod tests {
             .map(|f| &line[f.start..f.end])
             .collect();
         assert_eq!(names, [&b"Boateng"[..], b"Noor"]);
+    }
+
+    #[test]
+    fn an_arrow_separates_a_key_from_its_value() {
+        let mut s = scanner();
+        let mut out = Vec::new();
+        let line = b"OCR result: Given name -> XIMENA; first-name->Duc | Age -> 37";
+        s.scan_line(line, &mut out).expect("scan");
+        let names: Vec<&[u8]> = out
+            .iter()
+            .filter(|f| f.phi_type == PhiType::Name)
+            .map(|f| &line[f.start..f.end])
+            .collect();
+        assert_eq!(names, [&b"XIMENA"[..], b"Duc"]);
     }
 
     #[test]

@@ -48,13 +48,15 @@ pub const JSON_NAME: u8 = 8;
 pub const JSON_REFERENCE: u8 = 16;
 /// See [`SQL_INSERT`]: a FHIR `"period"` or age quantity (`"valueAge"`).
 pub const JSON_PERIOD_AGE: u8 = 32;
+/// See [`SQL_INSERT`]: a DICOM patient / study tag (`(0010,0020)`, `"00100020"`).
+pub const DICOM: u8 = 128;
 /// See [`SQL_INSERT`]: an NCPDP field separator (the FS byte, or `<FS>` / `\x1c` written
 /// out by a logger).
 pub const NCPDP: u8 = 64;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 14] = [
+pub const MARKER_WORDS: [(&str, u8); 21] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -64,11 +66,19 @@ pub const MARKER_WORDS: [(&str, u8); 14] = [
     ("ame\"", JSON_NAME),
     ("\"display\"", JSON_REFERENCE),
     ("eriod\"", JSON_PERIOD_AGE),
-    ("age\"", JSON_PERIOD_AGE),
+    // Not `age"`: every `"message"` key ends so.
+    ("\"age\"", JSON_PERIOD_AGE),
+    ("valueage\"", JSON_PERIOD_AGE),
     ("\u{1c}", NCPDP),
     ("<fs>", NCPDP),
     ("\\x1c", NCPDP),
     ("\\u001c", NCPDP),
+    ("(0010,", DICOM),
+    ("(0008,", DICOM),
+    ("(0032,", DICOM),
+    ("\"0010", DICOM),
+    ("\"0008", DICOM),
+    ("\"0032", DICOM),
 ];
 
 /// Reusable buffers for the decoders.
@@ -109,6 +119,9 @@ impl Structure {
         }
         if markers & NCPDP != 0 {
             ncpdp(hay, &mut self.found);
+        }
+        if markers & DICOM != 0 {
+            dicom(hay, &mut self.found);
         }
         // One pass for the three delimiters; most lines hold none of them.
         if memchr::memchr3(b'|', b'<', b'~', hay).is_none() {
@@ -529,6 +542,148 @@ fn ncpdp(hay: &[u8], out: &mut Vec<Implicit>) {
                 start: (fs + 2) as u32,
                 end: fe as u32,
             });
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// DICOM attributes, as `dcmdump` prints them (`(0010,0020) LO [MR123]`) and in the DICOM
+// JSON model (`"00100020": {"vr": "LO", "Value": ["MR123"]}`). A person name (PN) is
+// `family^given^middle`.
+
+/// DICOM tags (group then element, upper-case hex) that hold PHI, and their key. `None`:
+/// a person name, split into its parts.
+const DICOM_TAGS: &[(&[u8; 8], Option<&str>)] = &[
+    (b"00100010", None),                   // PatientName
+    (b"00100020", Some("mrn")),            // PatientID
+    (b"00100030", Some("dob")),            // PatientBirthDate
+    (b"00101000", Some("mrn")),            // OtherPatientIDs
+    (b"00101001", None),                   // OtherPatientNames
+    (b"00101010", Some("age")),            // PatientAge (`093Y`)
+    (b"00101040", Some("address")),        // PatientAddress
+    (b"00102154", Some("phone")),          // PatientTelephoneNumbers
+    (b"00080050", Some("accession")),      // AccessionNumber
+    (b"00080020", Some("service date")),   // StudyDate
+    (b"00080021", Some("service date")),   // SeriesDate
+    (b"00080022", Some("service date")),   // AcquisitionDate
+    (b"00080023", Some("service date")),   // ContentDate
+    (b"00080090", None),                   // ReferringPhysicianName
+    (b"00081050", None),                   // PerformingPhysicianName
+    (b"00081060", None),                   // NameOfPhysiciansReadingStudy
+    (b"00081070", None),                   // OperatorsName
+    (b"00321032", None),                   // RequestingPhysician
+    (b"00380010", Some("account number")), // AdmissionID
+];
+
+/// The tag at `hay[i..]` (`(0010,0020)` or `"00100020"`), upper-cased, and the index after it.
+fn dicom_tag(hay: &[u8], i: usize) -> Option<([u8; 8], usize)> {
+    let (open, close) = (hay[i], if hay[i] == b'(' { b')' } else { b'"' });
+    let hex = |b: &u8| b.is_ascii_hexdigit();
+    let mut tag = [0u8; 8];
+    let body = &hay[i + 1..];
+    let end = if open == b'(' {
+        if body.len() < 10
+            || body[4] != b','
+            || !body[..4].iter().all(hex)
+            || !body[5..9].iter().all(hex)
+        {
+            return None;
+        }
+        tag[..4].copy_from_slice(&body[..4]);
+        tag[4..].copy_from_slice(&body[5..9]);
+        9
+    } else {
+        if body.len() < 9 || !body[..8].iter().all(hex) {
+            return None;
+        }
+        tag.copy_from_slice(&body[..8]);
+        8
+    };
+    if body[end] != close {
+        return None;
+    }
+    tag.make_ascii_uppercase();
+    Some((tag, i + 1 + end + 1))
+}
+
+/// The value span after a tag ending at `p`.
+fn dicom_value(hay: &[u8], p: usize, json: bool) -> Option<(usize, usize)> {
+    if json {
+        let open = object_value_at(hay, p)?;
+        let (_, oe) = enclosing_object(hay, open + 1);
+        if let Some(v) = json_member(hay, open, oe, b"Alphabetic") {
+            return Some(v);
+        }
+        // `"Value": ["…"]`: the first string of the array.
+        let at = memchr::memmem::find(&hay[open..oe], b"\"Value\"")? + open + 7;
+        let q = skip_ws(hay, at);
+        let q = skip_ws(hay, q + usize::from(hay.get(q) == Some(&b':')));
+        let q = skip_ws(hay, q + usize::from(hay.get(q) == Some(&b'[')));
+        if hay.get(q) != Some(&b'"') {
+            return None;
+        }
+        let e = memchr::memchr(b'"', &hay[q + 1..oe])? + q + 1;
+        return Some((q + 1, e));
+    }
+    // ` LO [value]`
+    let q = skip_ws(hay, p);
+    let vr = hay.get(q..q + 2)?;
+    if !vr.iter().all(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let b = skip_ws(hay, q + 2);
+    if hay.get(b) != Some(&b'[') {
+        return None;
+    }
+    let e = memchr::memchr(b']', &hay[b + 1..])? + b + 1;
+    Some((b + 1, e))
+}
+
+fn dicom(hay: &[u8], out: &mut Vec<Implicit>) {
+    let mut i = 0;
+    while let Some(o) = memchr::memchr2(b'(', b'"', &hay[i..]) {
+        let at = i + o;
+        i = at + 1;
+        let Some((tag, p)) = dicom_tag(hay, at) else {
+            continue;
+        };
+        let Some(&(_, key)) = DICOM_TAGS.iter().find(|(t, _)| **t == tag) else {
+            continue;
+        };
+        let Some((vs, ve)) = dicom_value(hay, p, hay[at] == b'"') else {
+            continue;
+        };
+        i = ve.max(i);
+        let push = |out: &mut Vec<Implicit>, key: &'static str, s: usize, e: usize| {
+            if s < e {
+                out.push(Implicit {
+                    key: KeyName::Fixed(key),
+                    start: s as u32,
+                    end: e as u32,
+                });
+            }
+        };
+        match key {
+            // `093Y`: the number of years.
+            Some("age") => {
+                let digits = hay[vs..ve]
+                    .iter()
+                    .take_while(|b| b.is_ascii_digit())
+                    .count();
+                push(out, "age", vs, vs + digits);
+            }
+            Some(key) => push(out, key, vs, ve),
+            None => {
+                let mut cs = vs;
+                for part in ["last name", "first name", "middle name"] {
+                    let ce = memchr::memchr(b'^', &hay[cs..ve]).map_or(ve, |o| cs + o);
+                    push(out, part, cs, ce);
+                    if ce >= ve {
+                        break;
+                    }
+                    cs = ce + 1;
+                }
+            }
         }
     }
 }
@@ -1456,6 +1611,9 @@ fn x12_ref_key(qual: &[u8]) -> Option<&'static str> {
             "member id"
         }
         b"0B" => "license number",
+        b"1K" | b"D9" | b"F8" => "claim number",
+        b"G1" | b"9F" => "prior authorization number",
+        b"EJ" => "patient account number",
         _ => return None,
     })
 }
@@ -1562,12 +1720,44 @@ fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
         b"DTP" => {
             if matches!(
                 get(1),
-                b"472" | b"435" | b"096" | b"434" | b"050" | b"304" | b"431"
+                b"472"
+                    | b"435"
+                    | b"096"
+                    | b"434"
+                    | b"050"
+                    | b"304"
+                    | b"431"
+                    | b"232"
+                    | b"233"
+                    | b"291"
+                    | b"307"
+                    | b"356"
+                    | b"357"
             ) {
-                emit(3, "date of service");
+                // `RD8` is a range, `CCYYMMDD-CCYYMMDD`: each end is a date.
+                let (ds, de) = el[3.min(count.saturating_sub(1))];
+                match (count > 3, memchr::memchr(b'-', &hay[ds..de])) {
+                    (true, Some(dash)) if get(2) == b"RD8" => {
+                        for (a, b) in [(ds, ds + dash), (ds + dash + 1, de)] {
+                            out.push(Implicit {
+                                key: KeyName::Fixed("date of service"),
+                                start: a as u32,
+                                end: b as u32,
+                            });
+                        }
+                    }
+                    _ => emit(3, "date of service"),
+                }
             }
         }
         b"CLM" => emit(1, "patient account number"),
+        // 835 claim payment: patient control number, payer claim control number.
+        b"CLP" => {
+            emit(1, "patient account number");
+            emit(7, "claim number");
+        }
+        // Subscriber: insured group or policy number.
+        b"SBR" => emit(3, "policy number"),
         _ => {}
     }
 }
@@ -1743,6 +1933,38 @@ mod tests {
         assert!(has(&p, "phone", "(319) 555-0157"));
         assert!(has(&p, "service date", "20241221021400"));
         assert!(has(&p, "first name", "FOLAKE"));
+    }
+
+    #[test]
+    fn dicom_attributes_in_dump_and_json_form() {
+        let p = pairs(
+            "(0010,0020) LO [801687657] ; (0008,0090) PN [SALEH^NOUR] # 25 ; (0008,0080) LO [MAIN CAMPUS] ; (0010,1010) AS [093Y]",
+        );
+        assert!(has(&p, "mrn", "801687657"));
+        assert!(has(&p, "last name", "SALEH"));
+        assert!(has(&p, "first name", "NOUR"));
+        assert!(has(&p, "age", "093"));
+        assert_eq!(p.len(), 4, "{p:?}");
+        let p = pairs(
+            r#"{"00100020":{"vr":"LO","Value":["81-24411"]},"00081050":{"vr":"PN","Value":[{"Alphabetic":"DANG^QUOC BAO"}]},"00080020":{"vr":"DA","Value":["20240724"]}}"#,
+        );
+        assert!(has(&p, "mrn", "81-24411"));
+        assert!(has(&p, "last name", "DANG"));
+        assert!(has(&p, "first name", "QUOC BAO"));
+        assert!(has(&p, "service date", "20240724"));
+    }
+
+    #[test]
+    fn x12_remittance_and_date_ranges() {
+        let p = pairs(
+            "CLP*G04310121*22*4297*1258*25*12*2248755593512*11*1~SBR*P*18*GRP139773******CI~REF*G1*UM00873275~DTP*291*RD8*20250609-20250908~",
+        );
+        assert!(has(&p, "patient account number", "G04310121"));
+        assert!(has(&p, "claim number", "2248755593512"));
+        assert!(has(&p, "policy number", "GRP139773"));
+        assert!(has(&p, "prior authorization number", "UM00873275"));
+        assert!(has(&p, "date of service", "20250609"));
+        assert!(has(&p, "date of service", "20250908"));
     }
 
     #[test]
