@@ -1040,7 +1040,9 @@ fn trim_name(hay: &[u8], s: usize, e: usize) -> usize {
         }
         let w = &span[w0..i];
         if w.len() >= 2 {
-            let caps = w.iter().all(|b| !b.is_ascii_lowercase());
+            // All capitals (`NPI`, `DOB`); `Ní` is one capital and a non-ASCII letter.
+            let caps = w.iter().all(|b| !b.is_ascii_lowercase())
+                && w.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
             if (caps || is_name_stop(w)) && (title_seen || w0 > 0 && is_name_stop(w)) {
                 let mut end = s + w0;
                 while end > s && !super::names::name_byte(hay[end - 1]) && hay[end - 1] != b'.' {
