@@ -869,13 +869,13 @@ impl LineState {
     }
 }
 
-/// Whether the last `n` alphanumerics of `key` start a word (`patient_dob`, `patientDob`),
-/// so that `usage` does not end with the key `age`.
 /// Whether `hay` holds `\"` (an escaped quote, the mark of JSON inside a string).
 fn has_escaped_quote(hay: &[u8]) -> bool {
     memchr::memchr_iter(b'\\', hay).any(|i| hay.get(i + 1) == Some(&b'"'))
 }
 
+/// Whether the last `n` alphanumerics of `key` start a word (`patient_dob`, `patientDob`),
+/// so that `usage` does not end with the key `age`.
 fn suffix_at_word(key: &[u8], n: usize) -> bool {
     let mut seen = 0;
     let mut j = key.len();
