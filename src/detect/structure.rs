@@ -34,6 +34,17 @@ pub struct Implicit {
     pub end: u32,
 }
 
+impl Implicit {
+    /// A value at `start..end` under a canonical key.
+    fn fixed(key: &'static str, start: usize, end: usize) -> Self {
+        Implicit {
+            key: KeyName::Fixed(key),
+            start: start as u32,
+            end: end as u32,
+        }
+    }
+}
+
 /// A decoder whose marker word the line holds (`insert into`, `header`): bits of the
 /// `markers` argument of [`Structure::find`].
 pub const SQL_INSERT: u8 = 1;
@@ -221,75 +232,34 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"IN1", 35, 1, "policy number"),
     (b"IN1", 36, 1, "policy number"),
     (b"IN1", 49, 1, "member id"),
-    // ORC: common order. 2/3 placer/filler order numbers, 9 transaction time, 10/11/12
-    // entered-by / verified-by / ordering provider (XCN), 14 call-back phone, 15 effective.
+    // ORC: common order. 2/3 placer/filler order numbers, 9 transaction time, 14 call-back
+    // phone, 15 effective.
     (b"ORC", 2, 1, "placer order number"),
     (b"ORC", 3, 1, "filler order number"),
     (b"ORC", 9, 1, "service date"),
-    (b"ORC", 10, 1, "npi"),
-    (b"ORC", 10, 2, "last name"),
-    (b"ORC", 10, 3, "first name"),
-    (b"ORC", 10, 4, "middle name"),
-    (b"ORC", 11, 1, "npi"),
-    (b"ORC", 11, 2, "last name"),
-    (b"ORC", 11, 3, "first name"),
-    (b"ORC", 11, 4, "middle name"),
-    (b"ORC", 12, 1, "npi"),
-    (b"ORC", 12, 2, "last name"),
-    (b"ORC", 12, 3, "first name"),
-    (b"ORC", 12, 4, "middle name"),
     (b"ORC", 14, 1, "phone"),
     (b"ORC", 15, 1, "service date"),
     // OBR: observation request. 2/3 order numbers, 6/7/8 requested / observed times,
-    // 14 specimen received, 16 ordering provider, 17 call-back phone, 22 result time,
-    // 28 result copies to.
+    // 14 specimen received, 17 call-back phone, 22 result time.
     (b"OBR", 2, 1, "placer order number"),
     (b"OBR", 3, 1, "filler order number"),
     (b"OBR", 6, 1, "service date"),
     (b"OBR", 7, 1, "service date"),
     (b"OBR", 8, 1, "service date"),
     (b"OBR", 14, 1, "service date"),
-    (b"OBR", 16, 1, "npi"),
-    (b"OBR", 16, 2, "last name"),
-    (b"OBR", 16, 3, "first name"),
-    (b"OBR", 16, 4, "middle name"),
     (b"OBR", 17, 1, "phone"),
     (b"OBR", 22, 1, "service date"),
-    (b"OBR", 28, 1, "npi"),
-    (b"OBR", 28, 2, "last name"),
-    (b"OBR", 28, 3, "first name"),
-    (b"OBR", 28, 4, "middle name"),
-    // OBX: observation. 14 observation time, 16 responsible observer, 19 analysis time.
+    // OBX: observation. 14 observation time, 19 analysis time.
     (b"OBX", 14, 1, "service date"),
-    (b"OBX", 16, 1, "npi"),
-    (b"OBX", 16, 2, "last name"),
-    (b"OBX", 16, 3, "first name"),
-    (b"OBX", 16, 4, "middle name"),
     (b"OBX", 19, 1, "service date"),
-    // ROL: role. 4 the person (XCN), 5/6 role begin / end, 12 phone.
-    (b"ROL", 4, 1, "npi"),
-    (b"ROL", 4, 2, "last name"),
-    (b"ROL", 4, 3, "first name"),
-    (b"ROL", 4, 4, "middle name"),
+    // ROL: role. 5/6 role begin / end, 12 phone.
     (b"ROL", 5, 1, "service date"),
     (b"ROL", 6, 1, "service date"),
     (b"ROL", 12, 1, "phone"),
-    // AL1 / DG1 / PR1: allergy identified, diagnosis and procedure times; clinicians.
+    // AL1 / DG1 / PR1: allergy identified, diagnosis and procedure times.
     (b"AL1", 6, 1, "onset date"),
     (b"DG1", 5, 1, "service date"),
-    (b"DG1", 16, 1, "npi"),
-    (b"DG1", 16, 2, "last name"),
-    (b"DG1", 16, 3, "first name"),
-    (b"DG1", 16, 4, "middle name"),
     (b"PR1", 5, 1, "procedure date"),
-    (b"PR1", 11, 1, "npi"),
-    (b"PR1", 11, 2, "last name"),
-    (b"PR1", 11, 3, "first name"),
-    (b"PR1", 11, 4, "middle name"),
-    (b"PR1", 12, 1, "npi"),
-    (b"PR1", 12, 2, "last name"),
-    (b"PR1", 12, 3, "first name"),
-    (b"PR1", 12, 4, "middle name"),
     // PV2: expected admit / discharge.
     (b"PV2", 8, 1, "admit date"),
     (b"PV2", 9, 1, "discharge date"),
@@ -298,16 +268,38 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"IN2", 2, 1, "ssn"),
     (b"IN2", 6, 1, "member id"),
     (b"IN2", 8, 1, "member id"),
-    // PD1: primary care provider.
-    (b"PD1", 4, 1, "npi"),
-    (b"PD1", 4, 2, "last name"),
-    (b"PD1", 4, 3, "first name"),
-    (b"PD1", 4, 4, "middle name"),
     // MRG: merge (prior identifiers).
     (b"MRG", 1, 1, "mrn"),
     (b"MRG", 3, 1, "account number"),
     (b"MRG", 7, 1, "last name"),
     (b"MRG", 7, 2, "first name"),
+];
+
+/// Fields that are a person (XCN: id, family, given, middle): ORC 10/11/12 entered-by,
+/// verified-by, ordering provider; OBR 16 ordering provider, 28 result copies to; OBX 16
+/// responsible observer; ROL 4 the role's person; DG1 16 diagnosing clinician; PR1 11/12
+/// surgeon, anaesthetist; PD1 4 primary care provider. The id is an NPI when it has the
+/// NPI shape.
+const HL7_XCN_FIELDS: &[(&[u8; 3], u8)] = &[
+    (b"ORC", 10),
+    (b"ORC", 11),
+    (b"ORC", 12),
+    (b"OBR", 16),
+    (b"OBR", 28),
+    (b"OBX", 16),
+    (b"ROL", 4),
+    (b"DG1", 16),
+    (b"PR1", 11),
+    (b"PR1", 12),
+    (b"PD1", 4),
+];
+
+/// The components of an XCN field and their keys.
+const XCN_PARTS: [(u8, &str); 4] = [
+    (1, "npi"),
+    (2, "last name"),
+    (3, "first name"),
+    (4, "middle name"),
 ];
 
 fn is_segment_id(hay: &[u8], i: usize) -> Option<&'static [u8; 3]> {
@@ -318,7 +310,11 @@ fn is_segment_id(hay: &[u8], i: usize) -> Option<&'static [u8; 3]> {
         return None;
     }
     let id = &hay[i - 3..i];
-    HL7_MAP.iter().map(|m| m.0).find(|s| s.as_slice() == id)
+    HL7_MAP
+        .iter()
+        .map(|m| m.0)
+        .chain(HL7_XCN_FIELDS.iter().map(|m| m.0))
+        .find(|s| s.as_slice() == id)
 }
 
 /// Whether `before` ends with a segment separator written out as text (`\r`, `\n`,
@@ -419,10 +415,13 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
     if fs >= fe {
         return;
     }
-    for &(s, f, comp, key) in HL7_MAP {
-        if s != seg || f != field {
-            continue;
-        }
+    let mapped = HL7_MAP
+        .iter()
+        .filter(|m| m.0 == seg && m.1 == field)
+        .map(|&(_, _, comp, key)| (comp, key));
+    let person = HL7_XCN_FIELDS.contains(&(seg, field));
+    let parts = XCN_PARTS.iter().copied().filter(|_| person);
+    for (comp, key) in mapped.chain(parts) {
         // Each repetition (`~`), then the component.
         let mut rs = fs;
         while rs <= fe {
@@ -433,11 +432,7 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
                 let ce = memchr::memchr(b'^', &hay[cs..re]).map_or(re, |o| cs + o);
                 if c == comp {
                     if cs < ce && hl7_shape_ok(seg, field, &hay[cs..ce]) {
-                        out.push(Implicit {
-                            key: KeyName::Fixed(key),
-                            start: cs as u32,
-                            end: ce as u32,
-                        });
+                        out.push(Implicit::fixed(key, cs, ce));
                     }
                     break;
                 }
@@ -481,30 +476,19 @@ const NCPDP_FIELDS: &[(&[u8; 2], &str)] = &[
     (b"4X", "address"),    // 384-4X patient residence
 ];
 
+/// NCPDP separators (FS, GS, RS) as loggers write them out.
+const NCPDP_WRITTEN: [&[u8]; 9] = [
+    b"<FS>", b"<GS>", b"<RS>", b"\\x1c", b"\\x1d", b"\\x1e", b"\\u001c", b"\\u001d", b"\\u001e",
+];
+
 /// The length of a separator starting at `hay[i]`, if one does.
 fn ncpdp_separator(hay: &[u8], i: usize) -> Option<usize> {
     match hay[i] {
         0x1c..=0x1e => Some(1),
-        b'<' if [&b"<FS>"[..], b"<GS>", b"<RS>"]
+        b'<' | b'\\' => NCPDP_WRITTEN
             .iter()
-            .any(|t| starts_with_ci(&hay[i..], t)) =>
-        {
-            Some(4)
-        }
-        b'\\'
-            if [&b"\\x1c"[..], b"\\x1d", b"\\x1e"]
-                .iter()
-                .any(|t| starts_with_ci(&hay[i..], t)) =>
-        {
-            Some(4)
-        }
-        b'\\'
-            if [&b"\\u001c"[..], b"\\u001d", b"\\u001e"]
-                .iter()
-                .any(|t| starts_with_ci(&hay[i..], t)) =>
-        {
-            Some(6)
-        }
+            .find(|t| starts_with_ci(&hay[i..], t))
+            .map(|t| t.len()),
         _ => None,
     }
 }
@@ -537,11 +521,7 @@ fn ncpdp(hay: &[u8], out: &mut Vec<Implicit>) {
         }
         let id = [hay[fs], hay[fs + 1]];
         if let Some(&(_, key)) = NCPDP_FIELDS.iter().find(|(f, _)| **f == id) {
-            out.push(Implicit {
-                key: KeyName::Fixed(key),
-                start: (fs + 2) as u32,
-                end: fe as u32,
-            });
+            out.push(Implicit::fixed(key, fs + 2, fe));
         }
     }
 }
@@ -656,11 +636,7 @@ fn dicom(hay: &[u8], out: &mut Vec<Implicit>) {
         i = ve.max(i);
         let push = |out: &mut Vec<Implicit>, key: &'static str, s: usize, e: usize| {
             if s < e {
-                out.push(Implicit {
-                    key: KeyName::Fixed(key),
-                    start: s as u32,
-                    end: e as u32,
-                });
+                out.push(Implicit::fixed(key, s, e));
             }
         };
         match key {
@@ -1163,11 +1139,7 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
         let this_member = ss > at + 8 && memchr::memchr(b'"', &hay[at + 8..ss - 1]).is_none();
         if sys.ends_with(b"v2-0203") && this_member {
             if let Some((vs, ve, key)) = identifier_by_type_code(hay, os, oe) {
-                out.push(Implicit {
-                    key: KeyName::Fixed(key),
-                    start: vs as u32,
-                    end: ve as u32,
-                });
+                out.push(Implicit::fixed(key, vs, ve));
             }
             continue;
         }
@@ -1178,11 +1150,7 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
             continue;
         };
         if let Some((vs, ve)) = json_member(hay, os, oe, b"value") {
-            out.push(Implicit {
-                key: KeyName::Fixed(key),
-                start: vs as u32,
-                end: ve as u32,
-            });
+            out.push(Implicit::fixed(key, vs, ve));
         }
     }
 }
@@ -1194,6 +1162,16 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
 
 static DISPLAY_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"\"display\""));
 static PERIOD_KEY: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"eriod\""));
+static AGE_KEY_END: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"ge\""));
+
+/// The JSON key whose closing quote is at `close`: the bytes after the quote before it.
+fn key_closing_at(hay: &[u8], close: usize) -> &[u8] {
+    let start = hay[..close]
+        .iter()
+        .rposition(|&b| b == b'"')
+        .map_or(close, |q| q + 1);
+    &hay[start..close]
+}
 
 /// Resource types whose references point at a person.
 const PERSON_RESOURCES: [&[u8]; 4] = [b"Patient/", b"Practitioner/", b"RelatedPerson/", b"Person/"];
@@ -1262,11 +1240,7 @@ fn json_reference_display(hay: &[u8], out: &mut Vec<Implicit>) {
             continue;
         }
         if let Some((vs, ve)) = json_member(hay, at, oe, b"display") {
-            out.push(Implicit {
-                key: KeyName::Fixed("full name"),
-                start: vs as u32,
-                end: ve as u32,
-            });
+            out.push(Implicit::fixed("full name", vs, ve));
         }
     }
 }
@@ -1277,11 +1251,7 @@ fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
     let mut from = 0;
     while !impersonal && let Some(at) = PERIOD_KEY.find(&hay[from..]).map(|o| from + o) {
         from = at + 6;
-        let ks = hay[..at]
-            .iter()
-            .rposition(|&b| b == b'"')
-            .map_or(at, |q| q + 1);
-        if !PERIOD_ELEMENTS.contains(&&hay[ks..at + 5]) {
+        if !PERIOD_ELEMENTS.contains(&key_closing_at(hay, at + 5)) {
             continue;
         }
         let Some(open) = object_value_at(hay, at + 6) else {
@@ -1290,23 +1260,15 @@ fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
         let (_, oe) = enclosing_object(hay, open + 1);
         for member in [&b"start"[..], b"end"] {
             if let Some((vs, ve)) = json_member(hay, open, oe, member) {
-                out.push(Implicit {
-                    key: KeyName::Fixed("date of service"),
-                    start: vs as u32,
-                    end: ve as u32,
-                });
+                out.push(Implicit::fixed("date of service", vs, ve));
             }
         }
     }
     // Age quantities: `"valueAge": {…}`, `"age": {…}`.
     let mut i = 0;
-    while let Some(q) = memchr::memmem::find(&hay[i..], b"ge\"").map(|o| i + o) {
+    while let Some(q) = AGE_KEY_END.find(&hay[i..]).map(|o| i + o) {
         i = q + 3;
-        let ks = hay[..q]
-            .iter()
-            .rposition(|&b| b == b'"')
-            .map_or(q, |p| p + 1);
-        let key = &hay[ks..q + 2];
+        let key = key_closing_at(hay, q + 2);
         if !(key.eq_ignore_ascii_case(b"age") || key.eq_ignore_ascii_case(b"valueAge")) {
             continue;
         }
@@ -1315,11 +1277,7 @@ fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
         };
         let (_, oe) = enclosing_object(hay, open + 1);
         if let Some((vs, ve)) = json_member(hay, open, oe, b"value") {
-            out.push(Implicit {
-                key: KeyName::Fixed("age"),
-                start: vs as u32,
-                end: ve as u32,
-            });
+            out.push(Implicit::fixed("age", vs, ve));
         }
     }
 }
@@ -1434,11 +1392,7 @@ fn json_name_parts(hay: &[u8], out: &mut Vec<Implicit>) {
             let Some(ve) = memchr::memchr(b'"', &hay[vs..]).map(|o| vs + o) else {
                 return;
             };
-            out.push(Implicit {
-                key: KeyName::Fixed(canon),
-                start: vs as u32,
-                end: ve as u32,
-            });
+            out.push(Implicit::fixed(canon, vs, ve));
             i = ve + 1;
             if !in_array {
                 break;
@@ -1516,11 +1470,7 @@ fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
                 root.windows(needle.len())
                     .any(|w| w.eq_ignore_ascii_case(needle))
             }) {
-                out.push(Implicit {
-                    key: KeyName::Fixed(key),
-                    start: (ne + xs) as u32,
-                    end: (ne + xe) as u32,
-                });
+                out.push(Implicit::fixed(key, ne + xs, ne + xe));
             }
         }
         if hay[gt - 1] == b'/' {
@@ -1675,11 +1625,7 @@ fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
     };
     let mut emit = |i: usize, key: &'static str| {
         if i < count && el[i].0 < el[i].1 {
-            out.push(Implicit {
-                key: KeyName::Fixed(key),
-                start: el[i].0 as u32,
-                end: el[i].1 as u32,
-            });
+            out.push(Implicit::fixed(key, el[i].0, el[i].1));
         }
     };
     match id {
@@ -1739,11 +1685,7 @@ fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
                 match (count > 3, memchr::memchr(b'-', &hay[ds..de])) {
                     (true, Some(dash)) if get(2) == b"RD8" => {
                         for (a, b) in [(ds, ds + dash), (ds + dash + 1, de)] {
-                            out.push(Implicit {
-                                key: KeyName::Fixed("date of service"),
-                                start: a as u32,
-                                end: b as u32,
-                            });
+                            out.push(Implicit::fixed("date of service", a, b));
                         }
                     }
                     _ => emit(3, "date of service"),
