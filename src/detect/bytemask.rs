@@ -97,40 +97,15 @@ impl ClassMasks {
         self.blocks.resize(words, [0; CLASSES]);
         for (block, chunk) in self.blocks.iter_mut().zip(hay.chunks(64)) {
             let mut tail = [0u8; 64];
-            let bytes: &[u8] = if chunk.len() == 64 {
-                chunk
-            } else {
-                tail[..chunk.len()].copy_from_slice(chunk);
-                &tail
+            let bytes: &[u8; 64] = match chunk.try_into() {
+                Ok(full) => full,
+                Err(_) => {
+                    tail[..chunk.len()].copy_from_slice(chunk);
+                    &tail
+                }
             };
-            for k in 0..4 {
-                let lane: [i8; 16] = std::array::from_fn(|i| bytes[k * 16 + i] as i8);
-                let x = i8x16::new(lane);
-                // Signed compares: bytes >= 0x80 are negative and fall outside every range.
-                let range = |a: u8, b: u8| {
-                    x.simd_gt(i8x16::splat(a as i8 - 1)) & x.simd_lt(i8x16::splat(b as i8 + 1))
-                };
-                let eq = |c: u8| x.simd_eq(i8x16::splat(c as i8));
-                let shift = k * 16;
-                let bits = |m: i8x16| u64::from(m.to_bitmask() as u16) << shift;
-                // `x | 0x20` maps exactly A-F onto a-f (and a-f onto themselves).
-                let hex_letter = {
-                    let folded = x | i8x16::splat(0x20);
-                    folded.simd_gt(i8x16::splat(b'a' as i8 - 1))
-                        & folded.simd_lt(i8x16::splat(b'f' as i8 + 1))
-                };
-                let dash = eq(b'-');
-                block[DIGIT] |= bits(range(b'0', b'9'));
-                block[UPPER] |= bits(range(b'A', b'Z'));
-                block[LOWER] |= bits(range(b'a', b'z'));
-                block[HEX] |= bits(hex_letter);
-                block[DASH] |= bits(dash);
-                block[COLON] |= bits(eq(b':'));
-                block[SEP] |=
-                    bits(dash | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'));
-                block[GLUE] |= bits(eq(b'_'));
-            }
-            // Unions of classes are cheaper on the 64-bit words than per 16-byte lane.
+            classify_block(bytes, block);
+            // Unions of classes are cheaper on the 64-bit words than per byte lane.
             block[HEX] |= block[DIGIT];
             block[WORD] = block[DIGIT] | block[UPPER] | block[LOWER] | block[DASH];
             block[HEX_RUN] = block[HEX] | block[DASH] | block[COLON];
@@ -180,6 +155,85 @@ impl ClassMasks {
             cur[LONG_UPPER] = cur[UPPER] & cover;
             cur[CAPITAL] = capital;
         }
+    }
+}
+
+/// Sets the base classes (digit, upper, lower, hex letter, dash, colon, separator, `_`) of
+/// one 64-byte block: with AVX-512BW where the CPU has it (one compare per class yields the
+/// 64-bit mask directly), else four 16-byte lanes of `wide`.
+fn classify_block(bytes: &[u8; 64], block: &mut [u64; CLASSES]) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(unsafe_code)]
+    if std::arch::is_x86_feature_detected!("avx512bw") {
+        // SAFETY: the CPU supports AVX-512BW (checked just above).
+        unsafe { classify_block_avx512(bytes, block) };
+        return;
+    }
+    classify_block_lanes(bytes, block);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+#[allow(unsafe_code)]
+fn classify_block_avx512(bytes: &[u8; 64], block: &mut [u64; CLASSES]) {
+    use std::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_cmple_epu8_mask, _mm512_loadu_si512,
+        _mm512_or_si512, _mm512_set1_epi8, _mm512_sub_epi8,
+    };
+    // SAFETY: `bytes` is 64 readable bytes; the load has no alignment requirement.
+    let x = unsafe { _mm512_loadu_si512(bytes.as_ptr().cast::<__m512i>()) };
+    // `lo..=hi` as one unsigned compare: bytes below `lo` wrap around to large values.
+    let range = |lo: u8, hi: u8| {
+        _mm512_cmple_epu8_mask(
+            _mm512_sub_epi8(x, _mm512_set1_epi8(lo as i8)),
+            _mm512_set1_epi8((hi - lo) as i8),
+        )
+    };
+    let eq = |c: u8| _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(c as i8));
+    // `x | 0x20` maps exactly A-F onto a-f (and a-f onto themselves).
+    let folded = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+    let hex_letter = _mm512_cmple_epu8_mask(
+        _mm512_sub_epi8(folded, _mm512_set1_epi8(b'a' as i8)),
+        _mm512_set1_epi8(5),
+    );
+    let dash = eq(b'-');
+    block[DIGIT] = range(b'0', b'9');
+    block[UPPER] = range(b'A', b'Z');
+    block[LOWER] = range(b'a', b'z');
+    block[HEX] = hex_letter;
+    block[DASH] = dash;
+    block[COLON] = eq(b':');
+    // `(` and `)` are 0x28 and 0x29; `+` is 0x2b; `.` and `/` are 0x2e and 0x2f.
+    block[SEP] = dash | range(b'.', b'/') | range(b'(', b')') | eq(b' ') | eq(b'+');
+    block[GLUE] = eq(b'_');
+}
+
+fn classify_block_lanes(bytes: &[u8; 64], block: &mut [u64; CLASSES]) {
+    for k in 0..4 {
+        let lane: [i8; 16] = std::array::from_fn(|i| bytes[k * 16 + i] as i8);
+        let x = i8x16::new(lane);
+        // Signed compares: bytes >= 0x80 are negative and fall outside every range.
+        let range = |a: u8, b: u8| {
+            x.simd_gt(i8x16::splat(a as i8 - 1)) & x.simd_lt(i8x16::splat(b as i8 + 1))
+        };
+        let eq = |c: u8| x.simd_eq(i8x16::splat(c as i8));
+        let shift = k * 16;
+        let bits = |m: i8x16| u64::from(m.to_bitmask() as u16) << shift;
+        // `x | 0x20` maps exactly A-F onto a-f (and a-f onto themselves).
+        let hex_letter = {
+            let folded = x | i8x16::splat(0x20);
+            folded.simd_gt(i8x16::splat(b'a' as i8 - 1))
+                & folded.simd_lt(i8x16::splat(b'f' as i8 + 1))
+        };
+        let dash = eq(b'-');
+        block[DIGIT] |= bits(range(b'0', b'9'));
+        block[UPPER] |= bits(range(b'A', b'Z'));
+        block[LOWER] |= bits(range(b'a', b'z'));
+        block[HEX] |= bits(hex_letter);
+        block[DASH] |= bits(dash);
+        block[COLON] |= bits(eq(b':'));
+        block[SEP] |= bits(dash | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'));
+        block[GLUE] |= bits(eq(b'_'));
     }
 }
 
@@ -292,6 +346,30 @@ mod tests {
             assert_eq!(bit(m.word()), word, "byte {b}");
             let hex_run = b.is_ascii_hexdigit() || *b == b'-' || *b == b':';
             assert_eq!(bit(m.hex_run()), hex_run, "byte {b}");
+        }
+    }
+
+    #[test]
+    fn both_block_classifiers_agree() {
+        // Every byte value in every lane position, then some pseudo-random blocks.
+        let mut blocks: Vec<[u8; 64]> = (0..4)
+            .map(|k| std::array::from_fn(|i| (k * 64 + i) as u8))
+            .collect();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..256 {
+            blocks.push(std::array::from_fn(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            }));
+        }
+        for bytes in &blocks {
+            let mut lanes = [0u64; CLASSES];
+            classify_block_lanes(bytes, &mut lanes);
+            let mut chosen = [0u64; CLASSES];
+            classify_block(bytes, &mut chosen);
+            assert_eq!(lanes, chosen);
         }
     }
 
