@@ -232,11 +232,17 @@ impl LineState {
     fn push(&mut self, det: &Detector, rule: u32, start: usize, end: usize) {
         let r = &det.rules[rule as usize];
         // Key-led findings know the field's meaning: they win ties with shape rules.
-        let key_bonus = if matches!(r.trigger, Trigger::Key) {
-            2
-        } else {
-            0
-        };
+        let keyed = matches!(r.trigger, Trigger::Key);
+        if !keyed
+            && self
+                .structure
+                .quiet
+                .iter()
+                .any(|&(qs, qe)| qs as usize <= start && end <= qe as usize)
+        {
+            return;
+        }
+        let key_bonus = if keyed { 2 } else { 0 };
         self.raw.push(Raw {
             start,
             end,
@@ -285,6 +291,12 @@ impl LineState {
                 self.context_in_line[r as usize / 64] |= 1 << (r % 64);
             }
         }
+        // Structures first: they also mark spans no shape rule may claim.
+        let markers = self
+            .hits
+            .iter()
+            .fold(0, |m, h| m | det.lit_marker[h.lit as usize]);
+        self.structure.find(hay, markers);
         self.shapes.find(hay);
         self.windows.clear();
         let len = hay.len() as u32;
@@ -398,11 +410,6 @@ impl LineState {
         }
         // Positional and sibling-keyed values (HL7 fields, SQL/CSV columns, FHIR
         // identifiers) go through the key-led rules under their implicit key.
-        let markers = self
-            .hits
-            .iter()
-            .fold(0, |m, h| m | det.lit_marker[h.lit as usize]);
-        self.structure.find(hay, markers);
         let implicit = std::mem::take(&mut self.structure.found);
         for imp in &implicit {
             self.implicit_key(det, hay, *imp);
@@ -765,9 +772,7 @@ impl LineState {
         if NULLISH.iter().any(|n| v.eq_ignore_ascii_case(n)) {
             return false;
         }
-        // Already masked upstream: `XXXXXXXX`, `********`, `####`.
-        if v.len() >= 3 && matches!(v[0], b'X' | b'x' | b'*' | b'#') && v.iter().all(|&b| b == v[0])
-        {
+        if looks_masked(v) {
             return false;
         }
         if let Some(re) = &rule.value_regex
@@ -870,6 +875,20 @@ impl LineState {
 }
 
 /// Whether `hay` holds `\"` (an escaped quote, the mark of JSON inside a string).
+/// A value already masked upstream: `XXXXXXXX`, `********`, `####`, `XXX-XX-XXXX`,
+/// `m***@***.com`, `+1**********`. Three asterisks in a row never occur in a real
+/// identifier, and a value whose every letter or digit is an `X` holds none.
+fn looks_masked(v: &[u8]) -> bool {
+    let uniform =
+        v.len() >= 3 && matches!(v[0], b'X' | b'x' | b'*' | b'#') && v.iter().all(|&b| b == v[0]);
+    let starred = v.windows(3).any(|w| w == b"***");
+    let mut alnum = v.iter().filter(|b| b.is_ascii_alphanumeric());
+    let all_x = v.len() >= 5
+        && v.iter().filter(|b| b.is_ascii_alphanumeric()).count() >= 3
+        && alnum.all(|&b| b == b'X' || b == b'x');
+    uniform || starred || all_x
+}
+
 fn has_escaped_quote(hay: &[u8]) -> bool {
     memchr::memchr_iter(b'\\', hay).any(|i| hay.get(i + 1) == Some(&b'"'))
 }
@@ -1286,6 +1305,33 @@ mod tests {
             .filter(|f| f.phi_type == PhiType::Name)
             .map(|f| String::from_utf8_lossy(&line[f.start..f.end]).into_owned())
             .collect()
+    }
+
+    fn texts_in(line: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        scanner().scan_line(line, &mut out).expect("scan");
+        out.iter()
+            .map(|f| String::from_utf8_lossy(&line[f.start..f.end]).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn values_masked_upstream_are_not_phi() {
+        let line = b"redacted: email=m***@***.com ssn=XXX-XX-XXXX mrn=******** phone=+1********** dob=XX/XX/XXXX";
+        assert!(texts_in(line).is_empty(), "{:?}", texts_in(line));
+        // A real value next to them still is.
+        assert_eq!(texts_in(b"email=m***@***.com mrn=MR4471882"), ["MR4471882"]);
+    }
+
+    #[test]
+    fn x12_envelope_dates_are_not_dates_of_care() {
+        let line = b"GS*HC*SND*RCV*20240301*1253*905*X*005010X222A1~ST*837*0001~BHT*0019*00*950643*20240222*1608*CH~NM1*IL*1*DOE*JANE****MI*W123456789~DMG*D8*19620314*F~";
+        let found = texts_in(line);
+        assert!(found.contains(&"19620314".to_owned()), "{found:?}");
+        assert!(
+            !found.iter().any(|t| t == "20240301" || t == "20240222"),
+            "{found:?}"
+        );
     }
 
     #[test]

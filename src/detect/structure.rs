@@ -67,7 +67,7 @@ pub const NCPDP: u8 = 64;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 21] = [
+pub const MARKER_WORDS: [(&str, u8); 23] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -84,6 +84,9 @@ pub const MARKER_WORDS: [(&str, u8); 21] = [
     ("<fs>", NCPDP),
     ("\\x1c", NCPDP),
     ("\\u001c", NCPDP),
+    // Segments written with spaces for separators: `AM01 C4=19480226 CA=LAYLA`.
+    ("am01 ", NCPDP),
+    ("am04 ", NCPDP),
     ("(0010,", DICOM),
     ("(0008,", DICOM),
     ("(0032,", DICOM),
@@ -97,6 +100,9 @@ pub const MARKER_WORDS: [(&str, u8); 21] = [
 pub struct Structure {
     /// The pairs found in the last line.
     pub found: Vec<Implicit>,
+    /// Spans the structure says hold no PHI (an X12 envelope's creation date): shape rules
+    /// do not fire inside them.
+    pub quiet: Vec<(u32, u32)>,
     cols: Vec<(u32, u32)>,
 }
 
@@ -105,6 +111,7 @@ impl Structure {
     /// says which marker words ([`MARKER_WORDS`], any case) the line holds.
     pub fn find(&mut self, hay: &[u8], markers: u8) {
         self.found.clear();
+        self.quiet.clear();
         if markers & (SQL_INSERT | CSV_HEADER) != 0 && memchr::memchr(b',', hay).is_some() {
             if markers & SQL_INSERT != 0 {
                 sql_insert(hay, &mut self.cols, &mut self.found);
@@ -130,6 +137,7 @@ impl Structure {
         }
         if markers & NCPDP != 0 {
             ncpdp(hay, &mut self.found);
+            ncpdp_spaced(hay, &mut self.found);
         }
         if markers & DICOM != 0 {
             dicom(hay, &mut self.found);
@@ -145,7 +153,7 @@ impl Structure {
             xml_elements(hay, &mut self.found);
         }
         if memchr::memchr(b'~', hay).is_some() && memchr::memchr(b'*', hay).is_some() {
-            x12(hay, &mut self.found);
+            x12(hay, &mut self.found, &mut self.quiet);
         }
     }
 }
@@ -268,6 +276,28 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"IN2", 2, 1, "ssn"),
     (b"IN2", 6, 1, "member id"),
     (b"IN2", 8, 1, "member id"),
+    // SCH: appointment. 1/2 placer / filler appointment ids, 11 timing (TQ: start and end
+    // in components 4 and 5). Field 10 is duration units in the standard; exports that
+    // miscount by one put the timing there: only HL7 timestamps are taken.
+    (b"SCH", 1, 1, "placer appointment id"),
+    (b"SCH", 2, 1, "filler appointment id"),
+    (b"SCH", 10, 4, "service date"),
+    (b"SCH", 10, 5, "service date"),
+    (b"SCH", 11, 4, "service date"),
+    (b"SCH", 11, 5, "service date"),
+    // AIS / AIG / AIL / AIP: appointment resources; 4 is the start date/time.
+    (b"AIS", 4, 1, "service date"),
+    (b"AIG", 8, 1, "service date"),
+    (b"AIL", 6, 1, "service date"),
+    (b"AIP", 6, 1, "service date"),
+    // TXA: document. 4 activity, 6 origination, 7 transcription times; 12 unique document
+    // number.
+    (b"TXA", 4, 1, "service date"),
+    (b"TXA", 6, 1, "service date"),
+    (b"TXA", 7, 1, "service date"),
+    (b"TXA", 12, 1, "unique document number"),
+    // FT1: financial transaction. 4 transaction date (a date of service).
+    (b"FT1", 4, 1, "service date"),
     // MRG: merge (prior identifiers).
     (b"MRG", 1, 1, "mrn"),
     (b"MRG", 3, 1, "account number"),
@@ -278,8 +308,12 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
 /// Fields that are a person (XCN: id, family, given, middle): ORC 10/11/12 entered-by,
 /// verified-by, ordering provider; OBR 16 ordering provider, 28 result copies to; OBX 16
 /// responsible observer; ROL 4 the role's person; DG1 16 diagnosing clinician; PR1 11/12
-/// surgeon, anaesthetist; PD1 4 primary care provider. The id is an NPI when it has the
-/// NPI shape.
+/// surgeon, anaesthetist; PD1 4 primary care provider; SCH 12/16/20 placer contact,
+/// filler contact, entered by; AIP 3 the scheduled person; TXA 5/9/10/11/22 activity
+/// provider, originator, authenticator, transcriptionist, authenticating person; FT1 20/21
+/// performed by, ordered by. The id is an NPI when it has the NPI shape. A field of another
+/// segment is read as a person too when it has the unmistakable shape (see
+/// [`xcn_shaped`]).
 const HL7_XCN_FIELDS: &[(&[u8; 3], u8)] = &[
     (b"ORC", 10),
     (b"ORC", 11),
@@ -292,6 +326,17 @@ const HL7_XCN_FIELDS: &[(&[u8; 3], u8)] = &[
     (b"PR1", 11),
     (b"PR1", 12),
     (b"PD1", 4),
+    (b"SCH", 12),
+    (b"SCH", 16),
+    (b"SCH", 20),
+    (b"AIP", 3),
+    (b"TXA", 5),
+    (b"TXA", 9),
+    (b"TXA", 10),
+    (b"TXA", 11),
+    (b"TXA", 22),
+    (b"FT1", 20),
+    (b"FT1", 21),
 ];
 
 /// The components of an XCN field and their keys.
@@ -302,19 +347,26 @@ const XCN_PARTS: [(u8, &str); 4] = [
     (4, "middle name"),
 ];
 
-fn is_segment_id(hay: &[u8], i: usize) -> Option<&'static [u8; 3]> {
-    // `i` is the index of the `|` after a three-character segment id.
+/// The segment id ending at `hay[i]` (the `|` after it), if a segment starts there: a
+/// mapped segment anywhere, any other `[A-Z][A-Z0-9]{2}` only when `any_id` (the line holds
+/// an `MSH|` header, so it is a message and not a pipe-delimited log).
+fn is_segment_id(hay: &[u8], i: usize, any_id: bool) -> Option<[u8; 3]> {
     if i < 3
         || (i > 3 && hay[i - 4].is_ascii_alphanumeric() && !after_escaped_newline(&hay[..i - 3]))
     {
         return None;
     }
-    let id = &hay[i - 3..i];
-    HL7_MAP
+    let id = [hay[i - 3], hay[i - 2], hay[i - 1]];
+    let mapped = HL7_MAP
         .iter()
         .map(|m| m.0)
         .chain(HL7_XCN_FIELDS.iter().map(|m| m.0))
-        .find(|s| s.as_slice() == id)
+        .any(|s| *s == id);
+    let well_formed = id[0].is_ascii_uppercase()
+        && id[1..]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    (mapped || (any_id && well_formed && &id != b"MSH")).then_some(id)
 }
 
 /// Whether `before` ends with a segment separator written out as text (`\r`, `\n`,
@@ -374,14 +426,18 @@ fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
     hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
+static MSH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"MSH|"));
+
 fn hl7(hay: &[u8], out: &mut Vec<Implicit>) {
+    let message = MSH.find(hay).is_some();
     let mut from = 0;
     while let Some(off) = memchr::memchr(b'|', &hay[from..]) {
         let bar = from + off;
         from = bar + 1;
-        let Some(seg) = is_segment_id(hay, bar) else {
+        let Some(seg) = is_segment_id(hay, bar, message) else {
             continue;
         };
+        let seg = &seg;
         let end = segment_end(hay, bar + 1);
         // Walk fields: field k spans between the k-th and (k+1)-th `|`.
         let mut field = 1u8;
@@ -407,9 +463,48 @@ fn hl7_shape_ok(seg: &[u8; 3], field: u8, value: &[u8]) -> bool {
         (b"PV1", 46) => value.len() >= 8 && value[..8].iter().all(u8::is_ascii_digit),
         // A policy or member id, not a short plan code such as `PPO01`.
         (b"IN1", 35) => value.len() >= 6 && value.iter().any(u8::is_ascii_digit),
+        (b"SCH", 10) => value.len() >= 8 && value[..8].iter().all(u8::is_ascii_digit),
         _ => true,
     }
 }
+
+/// Whether an HL7 field (its first repetition) has the shape of a person with an id
+/// (XCN): `2711524019^O BRIAIN^WILL^^^DR^MD^^NPI`. An id of three or more digits, then a
+/// family and a given name of letters (any script), spaces, apostrophes, hyphens and dots,
+/// each word capitalised. Coded values (`34117-2^History and physical note^LN`,
+/// `88304^SURGICAL PATHOLOGY^CPT`) end in a coding system where the given name would be.
+fn xcn_shaped(field: &[u8]) -> bool {
+    let rep = field.split(|&b| b == b'~').next().unwrap_or_default();
+    let mut comps = rep.split(|&b| b == b'^');
+    let (Some(id), Some(family), Some(given)) = (comps.next(), comps.next(), comps.next()) else {
+        return false;
+    };
+    let name_part = |p: &[u8]| {
+        p.len() >= 2
+            && p.len() <= 40
+            && p.iter().any(u8::is_ascii_alphabetic)
+            && p.iter()
+                .all(|&b| b.is_ascii_alphabetic() || b >= 0x80 || b" '-.".contains(&b))
+            && p.split(|&b| b == b' ')
+                .filter(|w| !w.is_empty())
+                .all(|w| w[0].is_ascii_uppercase() || w[0] >= 0x80)
+    };
+    id.len() >= 3
+        && id.len() <= 20
+        && id.iter().all(u8::is_ascii_alphanumeric)
+        && id.iter().filter(|b| b.is_ascii_digit()).count() >= 3
+        && name_part(family)
+        && name_part(given)
+        && !CODING_SYSTEMS.iter().any(|c| given.eq_ignore_ascii_case(c))
+}
+
+/// Coding system ids that end a coded HL7 value (CE/CWE) where a person's given name would
+/// stand.
+const CODING_SYSTEMS: [&[u8]; 22] = [
+    b"LN", b"LOINC", b"SCT", b"SNM", b"SNOMED", b"CPT", b"HCPCS", b"HCPT", b"NDC", b"RXNORM",
+    b"CDCREC", b"UCUM", b"ICD", b"HL7", b"ISO", b"NCI", b"CVX", b"MVX", b"NUCC", b"DCM", b"ANS",
+    b"L",
+];
 
 fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &mut Vec<Implicit>) {
     if fs >= fe {
@@ -419,7 +514,9 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
         .iter()
         .filter(|m| m.0 == seg && m.1 == field)
         .map(|&(_, _, comp, key)| (comp, key));
-    let person = HL7_XCN_FIELDS.contains(&(seg, field));
+    let listed = HL7_XCN_FIELDS.contains(&(seg, field));
+    let person =
+        listed || (!HL7_MAP.iter().any(|m| m.0 == seg && m.1 == field) && xcn_shaped(&hay[fs..fe]));
     let parts = XCN_PARTS.iter().copied().filter(|_| person);
     for (comp, key) in mapped.chain(parts) {
         // Each repetition (`~`), then the component.
@@ -457,24 +554,73 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
 
 /// NCPDP field ids that hold PHI and the canonical key of their value.
 const NCPDP_FIELDS: &[(&[u8; 2], &str)] = &[
-    (b"C2", "member id"),  // 302-C2 cardholder id
-    (b"C4", "dob"),        // 304-C4 date of birth
-    (b"CA", "first name"), // 310-CA patient first name
-    (b"CB", "last name"),  // 311-CB patient last name
-    (b"CC", "first name"), // 312-CC cardholder first name
-    (b"CD", "last name"),  // 313-CD cardholder last name
-    (b"CM", "address"),    // 322-CM patient street address
-    (b"CN", "city"),       // 323-CN patient city
-    (b"CP", "zip"),        // 325-CP patient ZIP
-    (b"CQ", "phone"),      // 326-CQ patient phone
-    (b"CY", "mrn"),        // 332-CY patient id
-    (b"D2", "rx number"),  // 402-D2 prescription / service reference number
-    (b"DB", "npi"),        // 411-DB prescriber id
-    (b"DR", "last name"),  // 427-DR prescriber last name
-    (b"PM", "phone"),      // 498-PM prescriber phone
-    (b"2E", "npi"),        // 421-2E primary care provider id
-    (b"4X", "address"),    // 384-4X patient residence
+    (b"C2", "member id"),    // 302-C2 cardholder id
+    (b"C4", "dob"),          // 304-C4 date of birth
+    (b"CA", "first name"),   // 310-CA patient first name
+    (b"CB", "last name"),    // 311-CB patient last name
+    (b"CC", "first name"),   // 312-CC cardholder first name
+    (b"CD", "last name"),    // 313-CD cardholder last name
+    (b"CM", "address"),      // 322-CM patient street address
+    (b"CN", "city"),         // 323-CN patient city
+    (b"CP", "zip"),          // 325-CP patient ZIP
+    (b"CQ", "phone"),        // 326-CQ patient phone
+    (b"CY", "mrn"),          // 332-CY patient id
+    (b"D2", "rx number"),    // 402-D2 prescription / service reference number
+    (b"DB", "npi"),          // 411-DB prescriber id
+    (b"DE", "date written"), // 414-DE date prescription written
+    (b"DR", "last name"),    // 427-DR prescriber last name
+    (b"PM", "phone"),        // 498-PM prescriber phone
+    (b"2E", "npi"),          // 421-2E primary care provider id
+    (b"4X", "address"),      // 384-4X patient residence
 ];
+
+/// Whether an NCPDP field `XX=` written after a space starts at `hay[i]` (the space).
+fn ncpdp_spaced_field(hay: &[u8], i: usize) -> bool {
+    hay[i] == b' '
+        && i + 3 < hay.len()
+        && hay[i + 3] == b'='
+        && hay[i + 1..i + 3]
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && hay[i + 1..i + 3].iter().any(u8::is_ascii_uppercase)
+}
+
+/// NCPDP fields written `XX=value` with spaces between them (`AM01 C4=19480226 CA=LAYLA
+/// CM=12 OAK ST`): a value runs to the next ` XX=`, a separator, ` | ` or a segment.
+fn ncpdp_spaced(hay: &[u8], out: &mut Vec<Implicit>) {
+    let n = hay.len();
+    let mut i = 0;
+    while i < n {
+        if !ncpdp_spaced_field(hay, i) {
+            i += 1;
+            continue;
+        }
+        let id = [hay[i + 1], hay[i + 2]];
+        let vs = i + 4;
+        let mut fe = vs;
+        while fe < n
+            && !ncpdp_spaced_field(hay, fe)
+            && ncpdp_separator(hay, fe).is_none()
+            && !(hay[fe] == b' '
+                && (hay.get(fe + 1) == Some(&b'|') || ncpdp_segment_at(hay, fe + 1)))
+        {
+            fe += 1;
+        }
+        i = fe;
+        if fe > vs
+            && let Some(&(_, key)) = NCPDP_FIELDS.iter().find(|(f, _)| **f == id)
+        {
+            out.push(Implicit::fixed(key, vs, fe));
+        }
+    }
+}
+
+/// Whether an NCPDP segment id (`AM` and two digits) starts at `hay[i]`.
+fn ncpdp_segment_at(hay: &[u8], i: usize) -> bool {
+    hay[i..].starts_with(b"AM")
+        && hay.get(i + 2).is_some_and(u8::is_ascii_digit)
+        && hay.get(i + 3).is_some_and(u8::is_ascii_digit)
+}
 
 /// NCPDP separators (FS, GS, RS) as loggers write them out.
 const NCPDP_WRITTEN: [&[u8]; 9] = [
@@ -506,22 +652,24 @@ fn ncpdp(hay: &[u8], out: &mut Vec<Implicit>) {
         // (`C1326485 AM01`).
         let mut fe = fs;
         while fe < n && ncpdp_separator(hay, fe).is_none() {
-            if hay[fe] == b' '
-                && hay[fe + 1..].starts_with(b"AM")
-                && hay.get(fe + 3).is_some_and(u8::is_ascii_digit)
-                && hay.get(fe + 4).is_some_and(u8::is_ascii_digit)
-            {
+            if hay[fe] == b' ' && ncpdp_segment_at(hay, fe + 1) {
                 break;
             }
             fe += 1;
         }
         i = fe;
+        // Segments set apart by ` | ` in a log line: the bar is not part of the value.
+        while fe > fs && matches!(hay[fe - 1], b' ' | b'|') {
+            fe -= 1;
+        }
         if fe < fs + 3 {
             continue;
         }
         let id = [hay[fs], hay[fs + 1]];
+        // Some loggers write `CA=JOHN` for the standard's `CAJOHN`.
+        let vs = fs + 2 + usize::from(hay[fs + 2] == b'=');
         if let Some(&(_, key)) = NCPDP_FIELDS.iter().find(|(f, _)| **f == id) {
-            out.push(Implicit::fixed(key, fs + 2, fe));
+            out.push(Implicit::fixed(key, vs, fe));
         }
     }
 }
@@ -1568,7 +1716,7 @@ fn x12_ref_key(qual: &[u8]) -> Option<&'static str> {
     })
 }
 
-fn x12(hay: &[u8], out: &mut Vec<Implicit>) {
+fn x12(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     let n = hay.len();
     let mut start = 0;
     while start < n {
@@ -1585,12 +1733,18 @@ fn x12(hay: &[u8], out: &mut Vec<Implicit>) {
                     .map_or(0, |p| p + 1);
             }
         }
-        x12_segment(hay, s, end, out);
+        x12_segment(hay, s, end, out, quiet);
         start = end + 1;
     }
 }
 
-fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
+fn x12_segment(
+    hay: &[u8],
+    s: usize,
+    e: usize,
+    out: &mut Vec<Implicit>,
+    quiet: &mut Vec<(u32, u32)>,
+) {
     let Some(star) = memchr::memchr(b'*', &hay[s..e]).map(|o| s + o) else {
         return;
     };
@@ -1628,6 +1782,19 @@ fn x12_segment(hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
             out.push(Implicit::fixed(key, el[i].0, el[i].1));
         }
     };
+    // When the interchange, group or transaction was created: not a date of care.
+    let envelope_date = match id {
+        b"ISA" => Some(9),
+        b"GS" => Some(4),
+        b"BHT" => Some(4),
+        b"BGN" => Some(3),
+        _ => None,
+    };
+    if let Some(i) = envelope_date
+        && i < count
+    {
+        quiet.push((el[i].0 as u32, el[i].1 as u32));
+    }
     match id {
         b"NM1" => {
             if get(2) == b"1" {
@@ -1821,6 +1988,76 @@ mod tests {
         assert!(has(&p, "dob", "19620314"));
         assert!(has(&p, "npi", "1234567893"));
         assert!(!p.iter().any(|(_, v)| v == "CLINIC"));
+    }
+
+    #[test]
+    fn hl7_scheduling_and_document_segments_are_read() {
+        let p = pairs(
+            "MSH|^~\\&|EPIC|H|MIRTH|B|20240505182727||SIU^S12^SIU_S12|M1|P|2.5\\rSCH|APT585419^H|APT585420^EPIC||||POSTOP^Post-op check|TELEHEALTH|20|MIN|^^20^20240428004631^20240428010631||2711524019^OKAFOR^ADA\\rTXA|1|OP^Operative Note|TX|20240312143957|1270348521^HUNTER^INGRID^^^^RN^^NPI|||||||DOC562881",
+        );
+        assert!(has(&p, "placer appointment id", "APT585419"));
+        assert!(has(&p, "filler appointment id", "APT585420"));
+        assert!(has(&p, "service date", "20240428004631"));
+        assert!(has(&p, "service date", "20240428010631"));
+        assert!(has(&p, "last name", "OKAFOR"));
+        assert!(has(&p, "service date", "20240312143957"));
+        assert!(has(&p, "npi", "1270348521"));
+        assert!(has(&p, "first name", "INGRID"));
+        assert!(has(&p, "unique document number", "DOC562881"));
+        // MSH itself is the header: its applications and facilities are not people.
+        assert!(!p.iter().any(|(_, v)| v == "EPIC" || v == "MIRTH"));
+    }
+
+    #[test]
+    fn a_person_shaped_field_of_any_segment_is_a_person() {
+        // ZPV is a site-defined segment; OBX-5 holds coded values that must stay.
+        let p = pairs(
+            "MSH|^~\\&|A|B|C|D|20240101||ORU^R01|1|P|2.5\\rZPV|1|55102^NAKAMURA^HARUKI^^^DR\\rOBX|1|CE|34117-2^History and physical note^LN||88304^SURGICAL PATHOLOGY^CPT",
+        );
+        assert!(has(&p, "last name", "NAKAMURA"));
+        assert!(has(&p, "first name", "HARUKI"));
+        assert!(
+            !p.iter()
+                .any(|(_, v)| v.contains("PATHOLOGY") || v.contains("note"))
+        );
+        // Without an MSH header a pipe-delimited log line is not a message.
+        let p = pairs("ZPV|1|55102^NAKAMURA^HARUKI");
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn ncpdp_fields_written_with_equals_signs_and_spaces() {
+        for line in [
+            "SPQ=01 DOS=20240314 | AM04<FS>C2=M70622579701<FS>CC=JOAO<FS>CD=TESFAYE | AM01<FS>C4=19760125<FS>CM=8876 CAMINO DEL CERRO AVE<FS>CP=57103",
+            "SPQ=01 DOS=20240314 | AM04 C2=M70622579701 CC=JOAO CD=TESFAYE | AM01 C4=19760125 CM=8876 CAMINO DEL CERRO AVE CP=57103",
+        ] {
+            let p = pairs(line);
+            assert!(has(&p, "member id", "M70622579701"), "{line}: {p:?}");
+            assert!(has(&p, "first name", "JOAO"));
+            assert!(has(&p, "last name", "TESFAYE"));
+            assert!(has(&p, "dob", "19760125"));
+            assert!(has(&p, "address", "8876 CAMINO DEL CERRO AVE"));
+            assert!(has(&p, "zip", "57103"));
+        }
+    }
+
+    #[test]
+    fn x12_envelope_dates_are_quiet() {
+        let line = "GS*HC*SND*RCV*20240301*1253*905*X*005010X222A1~ST*837*0001~BHT*0019*00*950643*20240222*1608*CH~DMG*D8*19620314*F~";
+        let mut s = Structure::default();
+        s.find(line.as_bytes(), 0);
+        let quiet: Vec<&str> = s
+            .quiet
+            .iter()
+            .map(|&(a, b)| &line[a as usize..b as usize])
+            .collect();
+        assert_eq!(quiet, ["20240301", "20240222"]);
+        // The birth date is still keyed.
+        assert!(
+            s.found
+                .iter()
+                .any(|f| &line[f.start as usize..f.end as usize] == "19620314")
+        );
     }
 
     #[test]
