@@ -299,6 +299,9 @@ impl Names {
         let (Some(first), Some(last)) = (full.first(), full.last()) else {
             return false;
         };
+        if full.len() > 1 && is_place_head(last) {
+            return false;
+        }
         let comma = span.contains(&b',');
         (self.is_first(first) && !self.is_common_first(first))
             || self.is_last(last) && (full.len() > 1 || self.is_first(last) || !comma)
@@ -724,6 +727,79 @@ fn quoted_next_cell(hay: &[u8], e: usize, q: u8) -> Option<usize> {
 ///
 /// `capitals` has a bit set for each upper-case letter of `hay` that starts a word (from
 /// the shape pass), so that only capitalised words are looked at.
+/// The last word of a place's name, rarely a surname: `Marion County`, `Jordan Valley`,
+/// `Bell Tower`, `Kingston Heights`.
+const PLACE_HEADS: [&[u8]; 16] = [
+    b"county",
+    b"valley",
+    b"tower",
+    b"towers",
+    b"creek",
+    b"heights",
+    b"garden",
+    b"gardens",
+    b"plaza",
+    b"station",
+    b"campus",
+    b"hospital",
+    b"clinic",
+    b"center",
+    b"centre",
+    b"pharmacy",
+];
+
+/// Words that continue a name into an organisation's: `… Medical Center`, `… Family
+/// Practice`, `… Health`.
+const ORG_WORDS: [&[u8]; 28] = [
+    b"medical",
+    b"center",
+    b"centre",
+    b"hospital",
+    b"clinic",
+    b"clinics",
+    b"practice",
+    b"family",
+    b"health",
+    b"healthcare",
+    b"regional",
+    b"memorial",
+    b"pharmacy",
+    b"laboratory",
+    b"labs",
+    b"associates",
+    b"university",
+    b"college",
+    b"school",
+    b"institute",
+    b"foundation",
+    b"church",
+    b"campus",
+    b"garage",
+    b"urgent",
+    b"surgical",
+    b"hospice",
+    b"rehabilitation",
+];
+
+fn is_place_head(w: &[u8]) -> bool {
+    PLACE_HEADS.iter().any(|p| w.eq_ignore_ascii_case(p))
+}
+
+/// Whether the word after `e` (one space on) is an [`ORG_WORDS`] word.
+fn org_word_follows(hay: &[u8], e: usize) -> bool {
+    if hay.get(e) != Some(&b' ') {
+        return false;
+    }
+    let s = e + 1;
+    let end = hay[s..]
+        .iter()
+        .position(|b| !b.is_ascii_alphabetic())
+        .map_or(hay.len(), |o| s + o);
+    ORG_WORDS
+        .iter()
+        .any(|w| hay[s..end].eq_ignore_ascii_case(w))
+}
+
 pub fn find_pairs(
     names: &Names,
     hay: &[u8],
@@ -795,6 +871,12 @@ pub fn find_pairs(
         // May and Jun surnames, but a weekday before a month is a date.
         if sep_kind == 0 && is_weekday(w1) && super::shape::is_month_word(w2) {
             i = e1;
+            continue;
+        }
+        // `Jordan Valley Medical Center`, `Bell Tower Family Practice`: a place or an
+        // organisation, not a person.
+        if sep_kind == 0 && (is_place_head(w2) || org_word_follows(hay, e2)) {
+            i = e2;
             continue;
         }
         let single_quoted = hay[e1] == b'\'';

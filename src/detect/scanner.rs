@@ -658,6 +658,36 @@ impl LineState {
             h.start as usize,
             (h.start + det.lit_key_len[h.lit as usize]) as usize,
         );
+        // A `(key, value)` pair of quoted strings (Python's `MultiDict([('first_name',
+        // 'Wei'), …])`, tuple lists): the comma separates the key from its value. The hit
+        // may be the key's last word (`'insurance_member_id'`).
+        let key_start = hay[..s]
+            .iter()
+            .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'_' || b == b'-'))
+            .map_or(0, |i| i + 1);
+        let word_edge = key_start == s
+            || matches!(hay[s - 1], b'_' | b'-')
+            || (hay[s].is_ascii_uppercase() && hay[s - 1].is_ascii_lowercase());
+        if key_start >= 2
+            && word_edge
+            && hay[key_start - 2] == b'('
+            && matches!(hay[key_start - 1], b'"' | b'\'')
+            && hay.get(e) == Some(&hay[key_start - 1])
+            && hay.get(e + 1) == Some(&b',')
+        {
+            let q = skip_blanks(hay, e + 2);
+            if q < hay.len() && hay[q] == hay[key_start - 1] {
+                for &r in &det.lit_keys[h.lit as usize] {
+                    let rule = &det.rules[r as usize];
+                    if let Some((vs, ve)) = value_span(hay, q, rule.phi_type, false)
+                        && self.value_ok(det, rule, &hay[vs..ve])
+                    {
+                        self.push(det, r, vs, ve);
+                    }
+                }
+            }
+            return;
+        }
         let left_ok = s == 0
             || !is_word(hay[s - 1])
             || (hay[s].is_ascii_uppercase() && hay[s - 1].is_ascii_lowercase());
@@ -875,6 +905,14 @@ impl LineState {
 }
 
 /// Whether `hay` holds `\"` (an escaped quote, the mark of JSON inside a string).
+/// The first position at or after `p` that is not a space or tab.
+fn skip_blanks(hay: &[u8], mut p: usize) -> usize {
+    while p < hay.len() && matches!(hay[p], b' ' | b'\t') {
+        p += 1;
+    }
+    p
+}
+
 /// A value already masked upstream: `XXXXXXXX`, `********`, `####`, `XXX-XX-XXXX`,
 /// `m***@***.com`, `+1**********`. Three asterisks in a row never occur in a real
 /// identifier, and a value whose every letter or digit is an `X` holds none.
@@ -1313,6 +1351,33 @@ mod tests {
         out.iter()
             .map(|f| String::from_utf8_lossy(&line[f.start..f.end]).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn quoted_key_value_tuples_pair_up() {
+        let line = b"request.form=ImmutableMultiDict([('first_name', 'Wei'), ('insurance_member_id', 'XOF98190243399'), ('consent', 'on'), ('unzip', '12345')])";
+        assert_eq!(texts_in(line), ["Wei", "XOF98190243399"]);
+    }
+
+    #[test]
+    fn an_appointments_start_and_end_are_dates_of_care() {
+        let line = br#"{"resourceType":"Appointment","id":"4354156","start":"2024-03-26T22:12:55Z","end":"2024-03-26T22:27:55Z"}"#;
+        assert_eq!(
+            texts_in(line),
+            ["2024-03-26T22:12:55Z", "2024-03-26T22:27:55Z"]
+        );
+        let line = br#"{"resourceType":"Schedule","id":"7","start":"2024-03-26T22:12:55Z"}"#;
+        assert!(texts_in(line).is_empty());
+    }
+
+    #[test]
+    fn places_and_organisations_named_like_people_are_not_names() {
+        let line = b"Jordan Valley Medical Center on bypass; shuttle Hunter Creek -> Bell Tower; NM1*85*2*BELL TOWER FAMILY PRACTICE; Flood Watch for Marion County";
+        assert!(names_in(line).is_empty(), "{:?}", names_in(line));
+        assert_eq!(
+            names_in(b"seen with Maria Lopez at Bell Tower Family Practice"),
+            ["Maria Lopez"]
+        );
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub const NCPDP: u8 = 64;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 23] = [
+pub const MARKER_WORDS: [(&str, u8); 24] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -80,6 +80,7 @@ pub const MARKER_WORDS: [(&str, u8); 23] = [
     // Not `age"`: every `"message"` key ends so.
     ("\"age\"", JSON_PERIOD_AGE),
     ("valueage\"", JSON_PERIOD_AGE),
+    ("\"appointment\"", JSON_PERIOD_AGE),
     ("\u{1c}", NCPDP),
     ("<fs>", NCPDP),
     ("\\x1c", NCPDP),
@@ -1394,8 +1395,16 @@ fn json_reference_display(hay: &[u8], out: &mut Vec<Implicit>) {
 }
 
 fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
-    let impersonal = json_member(hay, 0, hay.len(), b"resourceType")
-        .is_some_and(|(s, e)| IMPERSONAL_PERIODS.contains(&&hay[s..e]));
+    let resource = json_member(hay, 0, hay.len(), b"resourceType").map(|(s, e)| &hay[s..e]);
+    let impersonal = resource.is_some_and(|r| IMPERSONAL_PERIODS.contains(&r));
+    // An Appointment's own `start` and `end` are when one patient is seen.
+    if resource == Some(b"Appointment") {
+        for member in [&b"start"[..], b"end"] {
+            if let Some((vs, ve)) = json_member(hay, 0, hay.len(), member) {
+                out.push(Implicit::fixed("date of service", vs, ve));
+            }
+        }
+    }
     let mut from = 0;
     while !impersonal && let Some(at) = PERIOD_KEY.find(&hay[from..]).map(|o| from + o) {
         from = at + 6;
