@@ -677,14 +677,7 @@ impl LineState {
         {
             let q = skip_blanks(hay, e + 2);
             if q < hay.len() && hay[q] == hay[key_start - 1] {
-                for &r in &det.lit_keys[h.lit as usize] {
-                    let rule = &det.rules[r as usize];
-                    if let Some((vs, ve)) = value_span(hay, q, rule.phi_type, false)
-                        && self.value_ok(det, rule, &hay[vs..ve])
-                    {
-                        self.push(det, r, vs, ve);
-                    }
-                }
+                self.push_key_values(det, hay, h.lit, q, false);
             }
             return;
         }
@@ -699,9 +692,7 @@ impl LineState {
         if p < n && (hay[p] == b'"' || hay[p] == b'\'') {
             p += 1;
         }
-        while p < n && (hay[p] == b' ' || hay[p] == b'\t') {
-            p += 1;
-        }
+        p = skip_blanks(hay, p);
         // `key -> value` (OCR and mapping dumps) as well as `=`, `:` and `=>`.
         let arrow = p + 1 < n && hay[p] == b'-' && hay[p + 1] == b'>';
         if p >= n || !(hay[p] == b'=' || hay[p] == b':' || arrow) {
@@ -714,9 +705,7 @@ impl LineState {
         if p < n && hay[p] == b'>' {
             p += 1;
         }
-        while p < n && (hay[p] == b' ' || hay[p] == b'\t') {
-            p += 1;
-        }
+        p = skip_blanks(hay, p);
         if p >= n {
             return;
         }
@@ -744,9 +733,15 @@ impl LineState {
         }
         // A `?key=value&…` query parameter ends at `&` or whitespace: no extra words.
         let in_query = s > 0 && matches!(hay[s - 1], b'?' | b'&' | b';');
-        for &r in &det.lit_keys[h.lit as usize] {
+        self.push_key_values(det, hay, h.lit, p, !in_query);
+    }
+
+    /// The value starting at `p` under each rule keyed by literal `lit`, where the rule's
+    /// checks accept it; `extras` lets names, addresses and dates take following words.
+    fn push_key_values(&mut self, det: &Detector, hay: &[u8], lit: u32, p: usize, extras: bool) {
+        for &r in &det.lit_keys[lit as usize] {
             let rule = &det.rules[r as usize];
-            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, !in_query)
+            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, extras)
                 && self.value_ok(det, rule, &hay[vs..ve])
             {
                 self.push(det, r, vs, ve);
@@ -904,7 +899,6 @@ impl LineState {
     }
 }
 
-/// Whether `hay` holds `\"` (an escaped quote, the mark of JSON inside a string).
 /// The first position at or after `p` that is not a space or tab.
 fn skip_blanks(hay: &[u8], mut p: usize) -> usize {
     while p < hay.len() && matches!(hay[p], b' ' | b'\t') {
@@ -920,13 +914,12 @@ fn looks_masked(v: &[u8]) -> bool {
     let uniform =
         v.len() >= 3 && matches!(v[0], b'X' | b'x' | b'*' | b'#') && v.iter().all(|&b| b == v[0]);
     let starred = v.windows(3).any(|w| w == b"***");
-    let mut alnum = v.iter().filter(|b| b.is_ascii_alphanumeric());
-    let all_x = v.len() >= 5
-        && v.iter().filter(|b| b.is_ascii_alphanumeric()).count() >= 3
-        && alnum.all(|&b| b == b'X' || b == b'x');
+    let alnum = || v.iter().filter(|b| b.is_ascii_alphanumeric());
+    let all_x = v.len() >= 5 && alnum().count() >= 3 && alnum().all(|&b| b == b'X' || b == b'x');
     uniform || starred || all_x
 }
 
+/// Whether `hay` holds `\"` (an escaped quote, the mark of JSON inside a string).
 fn has_escaped_quote(hay: &[u8]) -> bool {
     memchr::memchr_iter(b'\\', hay).any(|i| hay.get(i + 1) == Some(&b'"'))
 }

@@ -511,13 +511,13 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
     if fs >= fe {
         return;
     }
-    let mapped = HL7_MAP
+    let mut mapped = HL7_MAP
         .iter()
         .filter(|m| m.0 == seg && m.1 == field)
-        .map(|&(_, _, comp, key)| (comp, key));
+        .map(|&(_, _, comp, key)| (comp, key))
+        .peekable();
     let listed = HL7_XCN_FIELDS.contains(&(seg, field));
-    let person =
-        listed || (!HL7_MAP.iter().any(|m| m.0 == seg && m.1 == field) && xcn_shaped(&hay[fs..fe]));
+    let person = listed || (mapped.peek().is_none() && xcn_shaped(&hay[fs..fe]));
     let parts = XCN_PARTS.iter().copied().filter(|_| person);
     for (comp, key) in mapped.chain(parts) {
         // Each repetition (`~`), then the component.
