@@ -187,6 +187,7 @@ impl Scanner {
                 st.scan_escaped_strings(det, line)?;
             }
         }
+        st.echo(line);
         st.resolve(out);
         Ok(())
     }
@@ -212,6 +213,7 @@ impl Scanner {
         if let Some(key) = key {
             st.key_value_whole(det, key.as_bytes(), value);
         }
+        st.echo(value);
         st.resolve(out);
         Ok(())
     }
@@ -709,14 +711,15 @@ impl LineState {
         if p >= n {
             return;
         }
-        // A JSON array of scalars (`"given": ["Ann", "Marie"]`): each element is a value.
+        // An array of scalars (`"given": ["Ann", "Marie"]`, Django's `QueryDict` repr
+        // `'first_name': ['Layla']`): each element is a value.
         if hay[p] == b'[' {
             let mut q = p + 1;
             loop {
                 while q < n && matches!(hay[q], b' ' | b'\t' | b',') {
                     q += 1;
                 }
-                if q >= n || !matches!(hay[q], b'"' | b'0'..=b'9') {
+                if q >= n || !matches!(hay[q], b'"' | b'\'' | b'0'..=b'9') {
                     return;
                 }
                 let Some((vs, ve)) = value_span(hay, q, PhiType::OtherId, false) else {
@@ -728,7 +731,7 @@ impl LineState {
                         self.push(det, r, vs, ve);
                     }
                 }
-                q = ve + usize::from(hay.get(ve) == Some(&b'"'));
+                q = ve + usize::from(matches!(hay.get(ve), Some(b'"' | b'\'')));
             }
         }
         // A `?key=value&…` query parameter ends at `&` or whitespace: no extra words.
@@ -849,6 +852,104 @@ impl LineState {
         Ok(())
     }
 
+    /// A value found once is PHI wherever else it recurs in the line: an MRN that is also
+    /// the Kafka record key or an S3 object-key segment, a surname repeated in a note.
+    /// Identifiers recur as whole tokens; a name's words recur capitalised, or lower-case
+    /// between path separators (`/lopez-maria/`). The echo keeps the original's rule.
+    fn echo(&mut self, line: &[u8]) {
+        let found = self.raw.len();
+        for i in 0..found {
+            let f = self.raw[i];
+            if self.raw[..i]
+                .iter()
+                .any(|g| g.phi_type == f.phi_type && line[g.start..g.end] == line[f.start..f.end])
+            {
+                continue;
+            }
+            if f.phi_type == PhiType::Name {
+                let mut w = f.start;
+                while w < f.end {
+                    while w < f.end && !line[w].is_ascii_alphabetic() {
+                        w += 1;
+                    }
+                    let mut we = w;
+                    while we < f.end && (line[we].is_ascii_alphabetic() || line[we] >= 0x80) {
+                        we += 1;
+                    }
+                    if we - w >= 4 && line[w].is_ascii_uppercase() {
+                        self.echo_name_word(line, f, w, we);
+                    }
+                    w = we;
+                }
+            } else if ECHOED_IDS.contains(&f.phi_type) {
+                let v = &line[f.start..f.end];
+                if v.len() >= 6
+                    && v.iter().any(u8::is_ascii_digit)
+                    && v.iter()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
+                {
+                    self.echo_token(line, f, |b| b.is_ascii_alphanumeric());
+                }
+            }
+        }
+    }
+
+    /// Other whole-token occurrences of `f`'s text.
+    fn echo_token(&mut self, line: &[u8], f: Raw, joins: impl Fn(u8) -> bool) {
+        let needle = &line[f.start..f.end];
+        for at in memchr::memmem::find_iter(line, needle) {
+            let end = at + needle.len();
+            let bounded =
+                (at == 0 || !joins(line[at - 1])) && (end == line.len() || !joins(line[end]));
+            if bounded && at != f.start {
+                self.raw.push(Raw {
+                    start: at,
+                    end,
+                    priority: f.priority - 1,
+                    ..f
+                });
+            }
+        }
+    }
+
+    /// Other occurrences of one word of a name, in any case where it cannot be an
+    /// ordinary word: capitalised, upper-case, or lower-case between path separators.
+    fn echo_name_word(&mut self, line: &[u8], f: Raw, ws: usize, we: usize) {
+        let word = &line[ws..we];
+        let n = word.len();
+        let letter = |b: u8| b.is_ascii_alphabetic() || b >= 0x80;
+        let mut at = 0;
+        while at + n <= line.len() {
+            let Some(k) = memchr::memchr2(word[0].to_ascii_lowercase(), word[0], &line[at..])
+            else {
+                break;
+            };
+            let s = at + k;
+            at = s + 1;
+            let e = s + n;
+            if e > line.len()
+                || (s >= f.start && s < f.end)
+                || !line[s..e].eq_ignore_ascii_case(word)
+            {
+                continue;
+            }
+            let (before, after) = (s.checked_sub(1).map(|i| line[i]), line.get(e).copied());
+            if before.is_some_and(letter) || after.is_some_and(letter) {
+                continue;
+            }
+            let cased = line[s].is_ascii_uppercase();
+            let path_sep = |b: Option<u8>| b.is_none_or(|b| b"/_-.".contains(&b));
+            if cased || (path_sep(before) && path_sep(after)) {
+                self.raw.push(Raw {
+                    start: s,
+                    end: e,
+                    priority: f.priority - 1,
+                    ..f
+                });
+            }
+        }
+    }
+
     fn resolve(&mut self, out: &mut Vec<Finding>) {
         // Longest span first, then higher priority, then the earlier rule; greedy.
         self.raw.sort_unstable_by(|a, b| {
@@ -898,6 +999,18 @@ impl LineState {
         }));
     }
 }
+
+/// Identifier types whose value, found once, is redacted wherever it recurs in the line.
+const ECHOED_IDS: [PhiType; 8] = [
+    PhiType::Mrn,
+    PhiType::Ssn,
+    PhiType::HealthPlanId,
+    PhiType::Account,
+    PhiType::OtherId,
+    PhiType::Npi,
+    PhiType::License,
+    PhiType::Device,
+];
 
 /// The first position at or after `p` that is not a space or tab.
 fn skip_blanks(hay: &[u8], mut p: usize) -> usize {
@@ -1350,6 +1463,26 @@ mod tests {
     fn quoted_key_value_tuples_pair_up() {
         let line = b"request.form=ImmutableMultiDict([('first_name', 'Wei'), ('insurance_member_id', 'XOF98190243399'), ('consent', 'on'), ('unzip', '12345')])";
         assert_eq!(texts_in(line), ["Wei", "XOF98190243399"]);
+    }
+
+    #[test]
+    fn single_quoted_list_values_are_values() {
+        let line = b"POST <QueryDict: {'first_name': ['Layla'], 'last_name': ['Gallagher'], 'consent': ['on']}>";
+        assert_eq!(names_in(line), ["Layla", "Gallagher"]);
+    }
+
+    #[test]
+    fn a_value_found_once_is_redacted_where_it_recurs() {
+        // The record key repeats the MRN found under `mrn=`.
+        let line = b"ConnectRecord{topic='intake', key=30504662, value=Struct{mrn=30504662,sex=F}}";
+        assert_eq!(texts_in(line), ["30504662", "30504662"]);
+        // A surname found under its key recurs capitalised and inside an object key, but
+        // not as a substring of a longer word.
+        let line = b"last_name=Gallagher put s3://b/gallagher-x/scan.pdf note=\"Gallagher called; Gallaghers\"";
+        assert_eq!(names_in(line), ["Gallagher", "gallagher", "Gallagher"]);
+        // A short value is not echoed: five characters recur by chance.
+        let line = b"mrn=A1234 code=A1234";
+        assert_eq!(texts_in(line), ["A1234"]);
     }
 
     #[test]
