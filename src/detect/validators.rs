@@ -48,6 +48,10 @@ pub enum Validator {
     /// A MAC address that is not a Docker bridge's (`02:42:…`, made up from a container's
     /// IP, never a patient's device).
     Mac,
+    /// An e-mail address that can belong to a person: not a system mailbox (`noreply@`,
+    /// `postmaster@`, `scheduling-noreply@`) and not a message or calendar id whose local
+    /// part is a UUID or a long hex run (`<uuid>@mx.example.org`).
+    PersonalEmail,
 }
 
 impl std::str::FromStr for Validator {
@@ -73,6 +77,7 @@ impl std::str::FromStr for Validator {
             "age_over_89" => Self::AgeOver89,
             "zip" => Self::Zip,
             "mac" => Self::Mac,
+            "personal_email" => Self::PersonalEmail,
             other => return Err(format!("unknown validator `{other}`")),
         })
     }
@@ -100,8 +105,81 @@ impl Validator {
             Self::AgeOver89 => age_over_89(span),
             Self::Zip => zip(span),
             Self::Mac => !(span.len() >= 5 && span[..2] == *b"02" && span[3..5] == *b"42"),
+            Self::PersonalEmail => personal_email(span),
         }
     }
+}
+
+/// Mailboxes no person reads as themselves; matched on the whole local part.
+const SYSTEM_MAILBOXES: [&[u8]; 16] = [
+    b"postmaster",
+    b"hostmaster",
+    b"webmaster",
+    b"abuse",
+    b"root",
+    b"daemon",
+    b"alerts",
+    b"notifications",
+    b"notification",
+    b"notify",
+    b"bounce",
+    b"bounces",
+    b"devnull",
+    b"null",
+    b"nobody",
+    b"auto-reply",
+];
+
+/// Words that mark an automated sender wherever they sit in the local part.
+const SYSTEM_MARKS: [&[u8]; 5] = [
+    b"noreply",
+    b"no-reply",
+    b"donotreply",
+    b"do-not-reply",
+    b"mailer-daemon",
+];
+
+fn personal_email(span: &[u8]) -> bool {
+    // `%40` is an URL-encoded `@`.
+    let at = memchr::memchr(b'@', span)
+        .or_else(|| memchr::memmem::find(span, b"%40"))
+        .unwrap_or(span.len());
+    let local = &span[..at];
+    let lower = local.to_ascii_lowercase();
+    if SYSTEM_MAILBOXES.iter().any(|m| lower == *m)
+        || SYSTEM_MARKS
+            .iter()
+            .any(|m| memchr::memmem::find(&lower, m).is_some())
+    {
+        return false;
+    }
+    // A message or calendar id: a UUID, or 16 or more hex digits in a row.
+    let mut run = 0;
+    let mut longest = 0;
+    for &b in local {
+        run = if b.is_ascii_hexdigit() { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let dashes = local.iter().filter(|&&b| b == b'-').count();
+    let uuid = local.len() == 36
+        && dashes == 4
+        && local.iter().all(|b| b.is_ascii_hexdigit() || *b == b'-');
+    // A systemd template unit (`ehr-worker@7.service`) names a process, not a mailbox.
+    let unit = span[at..].rsplit(|&b| b == b'.').next().is_some_and(|tld| {
+        [
+            &b"service"[..],
+            b"socket",
+            b"timer",
+            b"mount",
+            b"target",
+            b"slice",
+            b"scope",
+            b"path",
+        ]
+        .iter()
+        .any(|u| tld.eq_ignore_ascii_case(u))
+    });
+    !(uuid || longest >= 16 || unit)
 }
 
 fn digits(span: &[u8]) -> impl Iterator<Item = u32> + '_ {
@@ -357,6 +435,11 @@ fn days_in_month(month: u32, year: Option<u32>) -> u32 {
 /// A date that exists: parts split on separators; month by name or number; 2- or 4-digit
 /// years (4-digit within 1880–2100); compact `YYYYMMDD` too.
 fn date(span: &[u8]) -> bool {
+    // The Unix epoch and the null dates of old databases, written ISO-style, are
+    // sentinels (`days since 1970-01-01`), not someone's day.
+    if span == b"1970-01-01" || span == b"1900-01-01" || span == b"0001-01-01" {
+        return false;
+    }
     let parts: Vec<&[u8]> = span
         .split(|c| !c.is_ascii_alphanumeric())
         .filter(|p| !p.is_empty())
