@@ -226,6 +226,9 @@ pub enum RuleValidator {
     /// Reads as a name after a strong cue: a dictionary name, or two to four name-cased
     /// words that are not everyday log words.
     NameShape,
+    /// One part of a name under a name-part key: one to three name-cased words that are
+    /// not everyday log words, in the dictionary or not.
+    NamePart,
     /// Contains an ASCII digit.
     HasDigit,
     /// Contains an ASCII letter.
@@ -240,6 +243,7 @@ impl std::str::FromStr for RuleValidator {
         Ok(match s {
             "name" => Self::Name,
             "name_shape" => Self::NameShape,
+            "name_part" => Self::NamePart,
             "has_digit" => Self::HasDigit,
             "has_letter" => Self::HasLetter,
             "ip" => Self::Ip,

@@ -143,8 +143,9 @@ impl DigitRule {
     }
 }
 
-/// What follows a key in JSON (`"dob":`), logfmt (`dob=`) and text (`DOB:`, `dob :`).
-const KEY_SUFFIXES: [&str; 8] = ["=", ":", "\"", "'", " =", " :", "->", " ->"];
+/// What follows a key in JSON (`"dob":`), logfmt (`dob=`), text (`DOB:`, `dob :`) and
+/// bracketed keys (PHP `print_r`'s `[dob] =>`, Rails' `patient[dob]=`).
+const KEY_SUFFIXES: [&str; 9] = ["=", ":", "\"", "'", " =", " :", "->", " ->", "]"];
 
 fn intern(
     lits: &mut Vec<String>,

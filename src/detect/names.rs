@@ -299,7 +299,10 @@ impl Names {
         let (Some(first), Some(last)) = (full.first(), full.last()) else {
             return false;
         };
-        if full.len() > 1 && is_place_head(last) {
+        // `Grace Memorial Scheduling`: an organisation word inside the span (a last word
+        // like `Church` is also a surname).
+        let inner = &full[..full.len() - 1];
+        if full.len() > 1 && (is_place_head(last) || inner.iter().any(|w| is_org_word(w))) {
             return false;
         }
         let comma = span.contains(&b',');
@@ -308,6 +311,8 @@ impl Names {
             // `LAST, First` after a cue: the surname carries it (first names outside the
             // 1990 lists, e.g. `GREEN, Lakshmi`, are common).
             || (comma && self.is_last(first) && full.len() > 1)
+            // `Okoro, Elizabeth`: the first name after the comma carries it.
+            || (comma && full.len() == 2 && self.is_first(last) && !self.is_common_first(last))
     }
 
     /// Whether `span`, written right after a strong person cue (`patient`, `pt`, `seen
@@ -317,12 +322,22 @@ impl Names {
     /// Completed`). Names from every culture reach hospital logs; the cue carries the
     /// evidence here, the dictionary only for weaker cues.
     pub fn name_shape(&self, span: &[u8]) -> bool {
+        self.shaped(span, 2..=4)
+    }
+
+    /// [`Names::name_shape`] for one part of a name under a `given` / `family` key
+    /// (`"given": "Xiu"`): one to three name-cased words that are not everyday log words.
+    pub fn name_part_shape(&self, span: &[u8]) -> bool {
+        self.shaped(span, 1..=3)
+    }
+
+    fn shaped(&self, span: &[u8], words_allowed: std::ops::RangeInclusive<usize>) -> bool {
         let words = name_words(span);
         if self.dictionary_name(&words, span) {
             return true;
         }
         let full = words.iter().filter(|w| w.len() >= 2).count();
-        if !(2..=4).contains(&full) || !words.iter().all(|w| name_cased(w)) {
+        if !words_allowed.contains(&full) || !words.iter().all(|w| name_cased(w)) {
             return false;
         }
         let mut buf = [0u8; 32];
@@ -729,7 +744,11 @@ fn quoted_next_cell(hay: &[u8], e: usize, q: u8) -> Option<usize> {
 /// the shape pass), so that only capitalised words are looked at.
 /// The last word of a place's name, rarely a surname: `Marion County`, `Jordan Valley`,
 /// `Bell Tower`, `Kingston Heights`.
-const PLACE_HEADS: [&[u8]; 16] = [
+const PLACE_HEADS: [&[u8]; 20] = [
+    b"wing",
+    b"pavilion",
+    b"building",
+    b"annex",
     b"county",
     b"valley",
     b"tower",
@@ -750,7 +769,12 @@ const PLACE_HEADS: [&[u8]; 16] = [
 
 /// Words that continue a name into an organisation's: `… Medical Center`, `… Family
 /// Practice`, `… Health`.
-const ORG_WORDS: [&[u8]; 28] = [
+const ORG_WORDS: [&[u8]; 33] = [
+    b"community",
+    b"mortuary",
+    b"funeral",
+    b"dialysis",
+    b"rehab",
     b"medical",
     b"center",
     b"centre",
@@ -785,19 +809,39 @@ fn is_place_head(w: &[u8]) -> bool {
     PLACE_HEADS.iter().any(|p| w.eq_ignore_ascii_case(p))
 }
 
-/// Whether the word after `e` (one space on) is an [`ORG_WORDS`] word.
-fn org_word_follows(hay: &[u8], e: usize) -> bool {
-    if hay.get(e) != Some(&b' ') {
-        return false;
+/// Whether `w` is an upper-case USPS state or territory code.
+fn is_state_code(w: &[u8]) -> bool {
+    const STATES: &[u8] = b"AKALARAZCACOCTDCDEFLGAHIIAIDILINKSKYLAMAMDMEMIMNMOMSMTNCNDNENHNJNMNVNYOHOKORPAPRRISCSDTNTXUTVAVIVTWAWIWVWYGUASMP";
+    w.len() == 2 && w.iter().all(u8::is_ascii_uppercase) && STATES.chunks(2).any(|c| c == w)
+}
+
+fn is_org_word(w: &[u8]) -> bool {
+    ORG_WORDS.iter().any(|o| w.eq_ignore_ascii_case(o))
+}
+
+/// Whether the capitalised words after `e` run into an organisation or a place within
+/// three words: `Martin Luther` + `King Jr. Community Hospital`, `Hoa` + `Wing`.
+fn org_word_follows(hay: &[u8], mut e: usize) -> bool {
+    for _ in 0..3 {
+        if hay.get(e) != Some(&b' ') {
+            return false;
+        }
+        let s = e + 1;
+        let end = hay[s..]
+            .iter()
+            .position(|b| !b.is_ascii_alphabetic())
+            .map_or(hay.len(), |o| s + o);
+        let word = &hay[s..end];
+        if word.first().is_none_or(|b| !b.is_ascii_uppercase()) {
+            return false;
+        }
+        if is_org_word(word) || is_place_head(word) {
+            return true;
+        }
+        // `Jr.`, `St.`: an abbreviation's dot does not end the run.
+        e = end + usize::from(hay.get(end) == Some(&b'.'));
     }
-    let s = e + 1;
-    let end = hay[s..]
-        .iter()
-        .position(|b| !b.is_ascii_alphabetic())
-        .map_or(hay.len(), |o| s + o);
-    ORG_WORDS
-        .iter()
-        .any(|w| hay[s..end].eq_ignore_ascii_case(w))
+    false
 }
 
 pub fn find_pairs(
@@ -871,6 +915,11 @@ pub fn find_pairs(
         // May and Jun surnames, but a weekday before a month is a date.
         if sep_kind == 0 && is_weekday(w1) && super::shape::is_month_word(w2) {
             i = e1;
+            continue;
+        }
+        // `Cleveland;OH;44102` (a vCard or CSV address): a city and its state.
+        if sep_kind == 3 && is_state_code(w2) {
+            i = e2;
             continue;
         }
         // `Jordan Valley Medical Center`, `Bell Tower Family Practice`: a place or an

@@ -406,7 +406,9 @@ impl LineState {
             let capitals = self.shapes.masks().capital();
             super::names::find_pairs(&det.names, hay, capitals, |s, e| found.push((s, e)));
             for &(s, e) in &found {
-                self.push(det, r, s, e);
+                if !facility_keyed(hay, s) {
+                    self.push(det, r, s, e);
+                }
             }
             self.spans = found;
         }
@@ -616,6 +618,16 @@ impl LineState {
         {
             return false;
         }
+        // What is left of a masked address (`j****z@outlook.com`) is not PHI. (Other types
+        // cannot use this: `*` separates X12 elements.)
+        if rule.phi_type == PhiType::Email && s > 0 && hay[s - 1] == b'*' {
+            return false;
+        }
+        // A name or street under a facility's key (`Facility:Freeman West`, `"clinic_address":
+        // "901 Grace Ln"`) names a place of care, not a person or their home.
+        if matches!(rule.phi_type, PhiType::Name | PhiType::Address) && facility_keyed(hay, s) {
+            return false;
+        }
         true
     }
 
@@ -632,6 +644,7 @@ impl LineState {
             RuleValidator::Pure(p) => p.check(span),
             RuleValidator::Name => det.names.any_name(span),
             RuleValidator::NameShape => det.names.name_shape(span),
+            RuleValidator::NamePart => det.names.name_part_shape(span),
             RuleValidator::HasDigit => span.iter().any(u8::is_ascii_digit),
             RuleValidator::HasLetter => {
                 span.iter().any(u8::is_ascii_alphabetic)
@@ -679,7 +692,7 @@ impl LineState {
         {
             let q = skip_blanks(hay, e + 2);
             if q < hay.len() && hay[q] == hay[key_start - 1] {
-                self.push_key_values(det, hay, h.lit, q, false);
+                self.push_key_values(det, hay, h.lit, q, false, false);
             }
             return;
         }
@@ -691,8 +704,17 @@ impl LineState {
         }
         let n = hay.len();
         let mut p = e;
-        if p < n && (hay[p] == b'"' || hay[p] == b'\'') {
+        // The key's closing quote, or the bracket of PHP's `print_r` (`[last_name] => …`).
+        if p < n
+            && (hay[p] == b'"'
+                || hay[p] == b'\''
+                || (hay[p] == b']' && key_start > 0 && hay[key_start - 1] == b'['))
+        {
             p += 1;
+        }
+        // An Erlang/Elixir binary key: `<<"given">> => <<"Luis">>`.
+        if hay[p.min(n)..].starts_with(b">>") {
+            p += 2;
         }
         p = skip_blanks(hay, p);
         // `key -> value` (OCR and mapping dumps) as well as `=`, `:` and `=>`.
@@ -708,8 +730,27 @@ impl LineState {
             p += 1;
         }
         p = skip_blanks(hay, p);
+        if hay[p.min(n)..].starts_with(b"<<\"") {
+            p += 2;
+        }
         if p >= n {
             return;
+        }
+        // Avro's JSON encoding wraps a nullable field's value in its branch type
+        // (`"family_name":{"string":"Ibáñez"}`): the value is inside.
+        if hay[p] == b'{' {
+            let branch = skip_blanks(hay, p + 1);
+            let Some(inner) = AVRO_BRANCHES
+                .iter()
+                .find(|b| hay[branch..].starts_with(b))
+                .map(|b| skip_blanks(hay, branch + b.len()))
+            else {
+                return;
+            };
+            p = inner;
+            if p >= n {
+                return;
+            }
         }
         // An array of scalars (`"given": ["Ann", "Marie"]`, Django's `QueryDict` repr
         // `'first_name': ['Layla']`): each element is a value.
@@ -736,14 +777,27 @@ impl LineState {
         }
         // A `?key=value&…` query parameter ends at `&` or whitespace: no extra words.
         let in_query = s > 0 && matches!(hay[s - 1], b'?' | b'&' | b';');
-        self.push_key_values(det, hay, h.lit, p, !in_query);
+        let other_party = is_other_party(&hay[key_start..s]);
+        self.push_key_values(det, hay, h.lit, p, !in_query, other_party);
     }
 
     /// The value starting at `p` under each rule keyed by literal `lit`, where the rule's
-    /// checks accept it; `extras` lets names, addresses and dates take following words.
-    fn push_key_values(&mut self, det: &Detector, hay: &[u8], lit: u32, p: usize, extras: bool) {
+    /// checks accept it; `extras` lets names, addresses and dates take following words;
+    /// `other_party` (a server's or upstream's key) rules out IP addresses.
+    fn push_key_values(
+        &mut self,
+        det: &Detector,
+        hay: &[u8],
+        lit: u32,
+        p: usize,
+        extras: bool,
+        other_party: bool,
+    ) {
         for &r in &det.lit_keys[lit as usize] {
             let rule = &det.rules[r as usize];
+            if other_party && rule.phi_type == PhiType::Ip {
+                continue;
+            }
             if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, extras)
                 && self.value_ok(det, rule, &hay[vs..ve])
             {
@@ -999,6 +1053,76 @@ impl LineState {
         }));
     }
 }
+
+/// Whether the value at `s` sits right under a key naming a facility, site or
+/// organisation (`facility=`, `"clinicAddress": "`, `Location:`).
+fn facility_keyed(hay: &[u8], s: usize) -> bool {
+    const PLACE_KEYS: [&[u8]; 14] = [
+        b"facility",
+        b"clinic",
+        b"location",
+        b"site",
+        b"department",
+        b"dept",
+        b"hospital",
+        b"practice",
+        b"pharmacy",
+        b"employer",
+        b"organization",
+        b"organisation",
+        b"vendor",
+        b"campus",
+    ];
+    let mut k = s;
+    while k > 0 && matches!(hay[k - 1], b' ' | b'"' | b'\'') {
+        k -= 1;
+    }
+    let sep_end = k;
+    while k > 0 && matches!(hay[k - 1], b'=' | b':' | b'>' | b'-') && sep_end - k < 2 {
+        k -= 1;
+    }
+    if k == sep_end {
+        return false;
+    }
+    while k > 0 && matches!(hay[k - 1], b' ' | b'"' | b'\'' | b']') {
+        k -= 1;
+    }
+    let key_end = k;
+    while k > 0 && (hay[k - 1].is_ascii_alphanumeric() || matches!(hay[k - 1], b'_' | b'.')) {
+        k -= 1;
+    }
+    let key = &hay[k..key_end];
+    // The key's first word: `facilityAddr`, `clinic_address`, `site.name`.
+    PLACE_KEYS
+        .iter()
+        .any(|w| key.len() >= w.len() && key[..w.len()].eq_ignore_ascii_case(w))
+}
+
+/// Whether a key's leading words (`server` in `serverIPAddress`, `upstream_` in
+/// `upstream_ip`) name the infrastructure end of a connection, whose address is not a
+/// person's.
+fn is_other_party(prefix: &[u8]) -> bool {
+    const OTHER_PARTY: [&[u8]; 12] = [
+        b"server",
+        b"upstream",
+        b"host",
+        b"local",
+        b"dest",
+        b"target",
+        b"backend",
+        b"node",
+        b"proxy",
+        b"gateway",
+        b"relay",
+        b"resolver",
+    ];
+    OTHER_PARTY
+        .iter()
+        .any(|w| prefix.len() >= w.len() && prefix[..w.len()].eq_ignore_ascii_case(w))
+}
+
+/// The branch keys Avro's JSON encoding wraps a union value in, with their colon.
+const AVRO_BRANCHES: [&[u8]; 4] = [b"\"string\":", b"\"int\":", b"\"long\":", b"\"double\":"];
 
 /// Identifier types whose value, found once, is redacted wherever it recurs in the line.
 const ECHOED_IDS: [PhiType; 8] = [
@@ -1280,10 +1404,15 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
                 | b'\n'
         )
     };
+    // A flattened multi-line payload (`city: Houston\n    state: TX`) writes its line
+    // breaks as two-character escapes: they end the value like the break itself.
+    let escaped_break =
+        |e: usize| hay[e] == b'\\' && matches!(hay.get(e + 1), Some(b'n' | b'r' | b't'));
+    let stop = |e: usize| stop(hay[e]) || escaped_break(e);
     let mut e = p;
     // An apostrophe between letters is part of the value (`name=O'Brien`).
     while e < n
-        && (!stop(hay[e])
+        && (!stop(e)
             || (hay[e] == b'\''
                 && e > p
                 && hay[e - 1].is_ascii_alphabetic()
@@ -1320,11 +1449,15 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
             break;
         }
         let mut t = k;
-        while t < n && !stop(hay[t]) {
+        while t < n && !stop(t) {
             t += 1;
         }
         let word = &hay[k..t];
-        if word.contains(&b'=') || word.ends_with(b":") {
+        // The next field: `key=`, `key:` or a glued `Family:Cho` (Go's `%+v`).
+        if word.contains(&b'=')
+            || word.ends_with(b":")
+            || (ty != PhiType::Date && word.contains(&b':'))
+        {
             break;
         }
         // A date continues with numbers and month names ("March 14, 1962", "10:30"), not
@@ -1483,6 +1616,30 @@ mod tests {
         // A short value is not echoed: five characters recur by chance.
         let line = b"mrn=A1234 code=A1234";
         assert_eq!(texts_in(line), ["A1234"]);
+    }
+
+    #[test]
+    fn keys_in_other_languages_dumps_lead_to_their_values() {
+        // PHP print_r, Avro's JSON union branches, Erlang binaries, a flattened YAML.
+        let php = b"Array ( [last_name] => Okafor [dob] => 01/27/1982 )";
+        assert_eq!(texts_in(php), ["Okafor", "01/27/1982"]);
+        let avro =
+            "{\"family_name\":{\"string\":\"Ib\u{e1}\u{f1}ez\"},\"zip\":{\"string\":\"33135\"}}";
+        assert_eq!(texts_in(avro.as_bytes()), ["Ib\u{e1}\u{f1}ez", "33135"]);
+        let erlang = b"%{<<\"given\">> => <<\"Luis\">>, <<\"family\">> => <<\"Ramos\">>}";
+        assert_eq!(names_in(erlang), ["Luis", "Ramos"]);
+        let yaml = b"address:\\n    line1: 13595 Dogwood Cir\\n    city: Houston\\n    state: TX";
+        assert_eq!(texts_in(yaml), ["13595 Dogwood Cir", "Houston"]);
+    }
+
+    #[test]
+    fn places_of_care_and_servers_are_not_people_or_clients() {
+        let line = b"cfg={DBPort:3306 Facility:Freeman West FacilityAddr:901 Grace Ln Debug:false}";
+        assert!(texts_in(line).is_empty(), "{:?}", texts_in(line));
+        let har = b"{\"serverIPAddress\":\"104.209.201.202\",\"clientIPAddress\":\"67.51.79.151\"}";
+        assert_eq!(texts_in(har), ["67.51.79.151"]);
+        let masked = b"PASSWORD_CHANGED email=j****z@outlook.com unit=ehr-worker@7.service";
+        assert!(texts_in(masked).is_empty(), "{:?}", texts_in(masked));
     }
 
     #[test]

@@ -1730,9 +1730,12 @@ fn x12(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     let mut start = 0;
     while start < n {
         let end = memchr::memchr(b'~', &hay[start..]).map_or(n, |o| start + o);
-        // The segment id starts the segment (after whitespace) or, for the first segment
-        // in a message, follows a space.
+        // The segment id starts the segment (after whitespace, or a line break written
+        // out as `\n` by a logger) or, for the first segment in a message, follows a space.
         let mut s = skip_ws(hay, start);
+        while s + 1 < end && hay[s] == b'\\' && matches!(hay[s + 1], b'r' | b'n') {
+            s = skip_ws(hay, s + 2);
+        }
         if start == 0 {
             // First segment: the id is the last word before its `*`.
             if let Some(star) = memchr::memchr(b'*', &hay[..end]) {
@@ -2153,6 +2156,13 @@ mod tests {
         assert!(has(&p, "prior authorization number", "UM00873275"));
         assert!(has(&p, "date of service", "20250609"));
         assert!(has(&p, "date of service", "20250908"));
+    }
+
+    #[test]
+    fn x12_segments_broken_by_escaped_newlines() {
+        let p = pairs(r"HL*3*2*22*1~\nNM1*IL*1*HAN*YING****MI*69228587786~\nDMG*D8*19430208*F~");
+        assert!(has(&p, "last name", "HAN"));
+        assert!(has(&p, "dob", "19430208"));
     }
 
     #[test]
