@@ -109,6 +109,11 @@ pub struct RuleSpec {
     /// Key-led rules: the whole value must match this.
     #[serde(default)]
     pub value_pattern: Option<String>,
+    /// Found only on a line about a person (one with a name, MRN, SSN or member id), or
+    /// in a value scanned on its own: MAC addresses and bare serial numbers name switch
+    /// ports, badge readers and scanners far more often than a patient's device.
+    #[serde(default)]
+    pub about_person: bool,
     /// Tie-break between equally long overlapping findings (higher wins).
     #[serde(default)]
     pub priority: i32,

@@ -70,6 +70,12 @@ struct LineState {
     /// Date windows skipped for want of a keyword, confirmed if the line names a person.
     deferred: Vec<(u32, u32, u32)>,
     person_line: bool,
+    /// `about_person` findings of this pass, kept if the line turns out to name anything
+    /// but devices and addresses.
+    unlinked: Vec<(u32, u32, u32)>,
+    /// Values scanned on their own (`scan_value`) have no line to be about a person:
+    /// `about_person` rules are taken as they are.
+    value_alone: bool,
     /// One bit per rule: some context keyword the rule requires occurs in the line (not
     /// necessarily near); rules without one skip the context search entirely.
     context_in_line: Vec<u64>,
@@ -152,6 +158,8 @@ impl Scanner {
             pending: Vec::new(),
             deferred: Vec::new(),
             person_line: false,
+            unlinked: Vec::new(),
+            value_alone: false,
             context_in_line: Vec::new(),
         };
         Self { det, state }
@@ -209,10 +217,15 @@ impl Scanner {
         }
         let (det, st) = (&*self.det, &mut self.state);
         st.raw.clear();
-        st.scan_text(det, value, 0, None)?;
-        if let Some(key) = key {
+        st.value_alone = true;
+        let scanned = st.scan_text(det, value, 0, None);
+        if scanned.is_ok()
+            && let Some(key) = key
+        {
             st.key_value_whole(det, key.as_bytes(), value);
         }
+        st.value_alone = false;
+        scanned?;
         st.echo(value);
         st.resolve(out);
         Ok(())
@@ -233,7 +246,7 @@ impl LineState {
 
     fn push(&mut self, det: &Detector, rule: u32, start: usize, end: usize) {
         let r = &det.rules[rule as usize];
-        // Key-led findings know the field's meaning: they win ties with shape rules.
+        // Shape findings inside an envelope's quiet span (X12 ISA dates) are not PHI.
         let keyed = matches!(r.trigger, Trigger::Key);
         if !keyed
             && self
@@ -244,7 +257,22 @@ impl LineState {
         {
             return;
         }
-        let key_bonus = if keyed { 2 } else { 0 };
+        if r.spec.about_person && !self.value_alone {
+            self.unlinked.push((rule, start as u32, end as u32));
+            return;
+        }
+        self.push_raw(det, rule, start, end);
+    }
+
+    /// Records a finding that passed every check.
+    fn push_raw(&mut self, det: &Detector, rule: u32, start: usize, end: usize) {
+        let r = &det.rules[rule as usize];
+        // Key-led findings know the field's meaning: they win ties with shape rules.
+        let key_bonus = if matches!(r.trigger, Trigger::Key) {
+            2
+        } else {
+            0
+        };
         self.raw.push(Raw {
             start,
             end,
@@ -266,6 +294,7 @@ impl LineState {
         let first_raw = self.raw.len();
         self.pending.clear();
         self.deferred.clear();
+        self.unlinked.clear();
         self.hits.clear();
         // Literals run over the line plus one space, so that keywords spelled with a
         // trailing separator (" st ", "dob :") also match at the end of the line.
@@ -426,11 +455,11 @@ impl LineState {
             )
         });
         if person {
+            self.person_line = true;
             for i in 0..self.pending.len() {
                 let (r, s, e) = self.pending[i];
                 self.push(det, r, s as usize, e as usize);
             }
-            self.person_line = true;
             // The dates whose keyword is nowhere in the line, skipped by the shape loop.
             for t in &self.shapes.digits {
                 for d in det.digit_rules_for(t.size) {
@@ -448,6 +477,20 @@ impl LineState {
             }
             self.deferred = deferred;
             self.person_line = false;
+        }
+        // A MAC or bare serial counts when the line is about someone: it also holds a
+        // name, an id, a date of care or contact details, not only devices and addresses.
+        // Or when the line is about a device worn or implanted by a patient.
+        let linked = !self.unlinked.is_empty()
+            && (self.raw[first_raw..]
+                .iter()
+                .any(|f| !matches!(f.phi_type, PhiType::Device | PhiType::Ip))
+                || mentions_patient_device(hay));
+        if linked {
+            for i in 0..self.unlinked.len() {
+                let (r, s, e) = self.unlinked[i];
+                self.push_raw(det, r, s as usize, e as usize);
+            }
         }
         // Map offsets of this pass.
         for f in &mut self.raw[first_raw..] {
@@ -1052,6 +1095,30 @@ impl LineState {
             rule: RuleIdx(f.rule),
         }));
     }
+}
+
+/// Whether the line speaks of a device a patient wears, carries or has implanted.
+fn mentions_patient_device(hay: &[u8]) -> bool {
+    const WORDS: [&[u8]; 14] = [
+        b"pair",
+        b"pump",
+        b"cgm",
+        b"glucose",
+        b"insulin",
+        b"pacemaker",
+        b"implant",
+        b"wearable",
+        b"spo2",
+        b"transmitter",
+        b"inhaler",
+        b"patient",
+        b"hearing aid",
+        b"home monitor",
+    ];
+    // Only lines holding a MAC or bare serial get here: a plain scan is cheap enough.
+    WORDS
+        .iter()
+        .any(|w| hay.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
 
 /// Whether the value at `s` sits right under a key naming a facility, site or

@@ -148,7 +148,7 @@ impl Structure {
             return;
         }
         if memchr::memchr(b'|', hay).is_some() {
-            hl7(hay, &mut self.found);
+            hl7(hay, &mut self.found, &mut self.quiet);
         }
         if memchr::memchr(b'<', hay).is_some() {
             xml_elements(hay, &mut self.found);
@@ -429,7 +429,13 @@ fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
 
 static MSH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"MSH|"));
 
-fn hl7(hay: &[u8], out: &mut Vec<Implicit>) {
+/// HL7 fields holding a date that is not about the patient's care: when the event was
+/// recorded (EVN-2), a vaccine lot's expiry (RXA-16) and when the administration was
+/// keyed in (RXA-22). Shape rules stay out of them. (MSH is not walked: its fields are
+/// the envelope's.)
+const HL7_QUIET: [(&[u8; 3], u8); 3] = [(b"EVN", 2), (b"RXA", 16), (b"RXA", 22)];
+
+fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     let message = MSH.find(hay).is_some();
     let mut from = 0;
     while let Some(off) = memchr::memchr(b'|', &hay[from..]) {
@@ -446,6 +452,9 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>) {
         while fs <= end {
             let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
             hl7_field(hay, seg, field, fs, fe, out);
+            if HL7_QUIET.contains(&(seg, field)) {
+                quiet.push((fs as u32, fe as u32));
+            }
             if fe >= end || field == u8::MAX {
                 break;
             }
@@ -2051,6 +2060,19 @@ mod tests {
             assert!(has(&p, "address", "8876 CAMINO DEL CERRO AVE"));
             assert!(has(&p, "zip", "57103"));
         }
+    }
+
+    #[test]
+    fn hl7_event_times_and_lot_expiry_are_quiet() {
+        let line = "MSH|^~\\&|EPIC|HCC|IRIS|ADHS|20250908075157||VXU^V04|28EH|P|2.5.1\rEVN|V04|20250908075100\rPID|1||48460706^^^MRN^MR||GARCIA^MIGUEL||19331216|U\rRXA|0|1|20240131010424||215^PCV 15^CVX|1.0|mL||00^New^NIP001|2300283498^QURESHI^NOOR^^^^^^NPI|^^^CLINIC||||AS6232|20241109|MOD^Moderna^MVX";
+        let mut s = Structure::default();
+        s.find(line.as_bytes(), 0);
+        let quiet: Vec<&str> = s
+            .quiet
+            .iter()
+            .map(|&(a, b)| &line[a as usize..b as usize])
+            .collect();
+        assert_eq!(quiet, ["20250908075100", "20241109"]);
     }
 
     #[test]
