@@ -57,7 +57,7 @@ pub const JSON_NAME: u8 = 8;
 /// See [`SQL_INSERT`]: a FHIR `"display"` (naming the resource its sibling `reference`,
 /// or its parent key, points at).
 pub const JSON_REFERENCE: u8 = 16;
-/// See [`SQL_INSERT`]: a FHIR `"period"` or age quantity (`"valueAge"`).
+/// See [`SQL_INSERT`]: a FHIR `"period"`, age quantity (`"valueAge"`) or `"resourceType"`.
 pub const JSON_PERIOD_AGE: u8 = 32;
 /// See [`SQL_INSERT`]: a DICOM patient / study tag (`(0010,0020)`, `"00100020"`).
 pub const DICOM: u8 = 128;
@@ -67,7 +67,7 @@ pub const NCPDP: u8 = 64;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 24] = [
+pub const MARKER_WORDS: [(&str, u8); 25] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -81,6 +81,7 @@ pub const MARKER_WORDS: [(&str, u8); 24] = [
     ("\"age\"", JSON_PERIOD_AGE),
     ("valueage\"", JSON_PERIOD_AGE),
     ("\"appointment\"", JSON_PERIOD_AGE),
+    ("\"resourcetype\"", JSON_PERIOD_AGE),
     ("\u{1c}", NCPDP),
     ("<fs>", NCPDP),
     ("\\x1c", NCPDP),
@@ -134,6 +135,7 @@ impl Structure {
             }
             if markers & JSON_PERIOD_AGE != 0 {
                 json_period_and_age(hay, &mut self.found);
+                fhir_patient_id(hay, &mut self.found);
             }
         }
         if markers & NCPDP != 0 {
@@ -245,6 +247,8 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     // phone, 15 effective.
     (b"ORC", 2, 1, "placer order number"),
     (b"ORC", 3, 1, "filler order number"),
+    // ORC-7 quantity/timing: component 4 is when the ordered service starts.
+    (b"ORC", 7, 4, "service date"),
     (b"ORC", 9, 1, "service date"),
     (b"ORC", 14, 1, "phone"),
     (b"ORC", 15, 1, "service date"),
@@ -1301,15 +1305,63 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
             }
             continue;
         }
-        let Some(&(_, key)) = SYSTEMS.iter().find(|(needle, _)| {
+        let known = SYSTEMS.iter().find(|(needle, _)| {
             sys.windows(needle.len())
                 .any(|w| w.eq_ignore_ascii_case(needle))
-        }) else {
-            continue;
+        });
+        // A system the table does not know, on a resource that is one patient's record:
+        // its identifiers (encounter, claim, order, requisition numbers) name that record.
+        let key = match known {
+            Some(&(_, key)) => key,
+            None if this_member => match record_identifier_key(hay) {
+                Some(key) => key,
+                None => continue,
+            },
+            None => continue,
         };
         if let Some((vs, ve)) = json_member(hay, os, oe, b"value") {
             out.push(Implicit::fixed(key, vs, ve));
         }
+    }
+}
+
+/// FHIR resources each of which is one patient's record, and the key an identifier of an
+/// unknown system means on them.
+const PATIENT_RECORDS: [(&[u8], &str); 11] = [
+    (b"Patient", "mrn"),
+    (b"Encounter", "encounter number"),
+    (b"Claim", "claim number"),
+    (b"ClaimResponse", "claim number"),
+    (b"ExplanationOfBenefit", "claim number"),
+    (b"ServiceRequest", "order number"),
+    (b"MedicationRequest", "prescription number"),
+    (b"MedicationDispense", "prescription number"),
+    (b"DiagnosticReport", "accession number"),
+    (b"Specimen", "accession number"),
+    (b"DocumentReference", "unique document number"),
+];
+
+/// The key for identifiers of unknown systems on the line's (first) resource.
+fn record_identifier_key(hay: &[u8]) -> Option<&'static str> {
+    let (rs, re) = json_member(hay, 0, hay.len(), b"resourceType")?;
+    PATIENT_RECORDS
+        .iter()
+        .find(|(r, _)| hay[rs..re] == **r)
+        .map(|&(_, key)| key)
+}
+
+/// A FHIR Patient's own logical id (`{"resourceType":"Patient","id":"pt-977893"}`): the
+/// key every other resource uses to point at this person.
+fn fhir_patient_id(hay: &[u8], out: &mut Vec<Implicit>) {
+    let Some((rs, re)) = json_member(hay, 0, hay.len(), b"resourceType") else {
+        return;
+    };
+    if &hay[rs..re] != b"Patient" {
+        return;
+    }
+    let (os, oe) = enclosing_object(hay, rs);
+    if let Some((vs, ve)) = json_member(hay, os, oe, b"id") {
+        out.push(Implicit::fixed("patient resource id", vs, ve));
     }
 }
 
@@ -1463,6 +1515,33 @@ fn object_value_at(hay: &[u8], p: usize) -> Option<usize> {
 // `"patientName": {"first": "Jane", "last": "Doe"}`.
 
 /// Name-part keys and the canonical key their value gets.
+/// NEMSIS v3 elements (the US national EMS data standard) that hold a patient's
+/// identity or the dates of their care, with the key each one means.
+const NEMSIS_ELEMENTS: &[(&[u8], &str)] = &[
+    (b"eRecord.01", "case number"),
+    (b"eResponse.03", "case number"),
+    (b"eResponse.04", "case number"),
+    (b"ePatient.02", "last name"),
+    (b"ePatient.03", "first name"),
+    (b"ePatient.04", "middle name"),
+    (b"ePatient.05", "address"),
+    (b"ePatient.06", "city"),
+    (b"ePatient.07", "county"),
+    (b"ePatient.09", "zip"),
+    (b"ePatient.12", "ssn"),
+    (b"ePatient.15", "age"),
+    (b"ePatient.17", "dob"),
+    (b"ePatient.18", "phone"),
+    (b"ePatient.19", "email"),
+    (b"ePatient.21", "drivers license number"),
+    (b"eTimes.03", "date of service"),
+    (b"eTimes.05", "date of service"),
+    (b"eTimes.06", "date of service"),
+    (b"eTimes.07", "date of service"),
+    (b"eTimes.09", "date of service"),
+    (b"eTimes.11", "date of service"),
+];
+
 const NAME_PARTS: &[(&[u8], &str)] = &[
     (b"family", "last name"),
     (b"last", "last name"),
@@ -1657,10 +1736,15 @@ fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
             && close[2 + name.len()] == b'>'
         {
             let local = &hay[ns..ne];
-            let part = NAME_PARTS
+            let part = NEMSIS_ELEMENTS
                 .iter()
-                .find(|(k, _)| local.eq_ignore_ascii_case(k))
-                .filter(|_| xml_parent_is_name(hay, lt));
+                .find(|(k, _)| local == *k)
+                .or_else(|| {
+                    NAME_PARTS
+                        .iter()
+                        .find(|(k, _)| local.eq_ignore_ascii_case(k))
+                        .filter(|_| xml_parent_is_name(hay, lt))
+                });
             out.push(Implicit {
                 key: part.map_or(KeyName::Column(ns as u32, ne as u32), |&(_, canon)| {
                     KeyName::Fixed(canon)
@@ -1995,6 +2079,38 @@ mod tests {
     }
 
     #[test]
+    fn fhir_record_identifiers_of_unknown_systems_and_patient_ids() {
+        let p = pairs(
+            r#"{"resourceType":"Encounter","id":"5819290","identifier":[{"system":"urn:oid:1.2.840.114350.1.13.0.1.7.3.698084.8","value":"115839037"}],"subject":{"reference":"Patient/pt-713466"}}"#,
+        );
+        assert!(has(&p, "encounter number", "115839037"));
+        assert!(!p.iter().any(|(_, v)| v == "5819290"), "{p:?}");
+        let p = pairs(
+            r#"{"resourceType":"Patient","id":"pt-977893","meta":{"versionId":"3"},"gender":"female"}"#,
+        );
+        assert!(has(&p, "patient resource id", "pt-977893"));
+        // An organisation's identifiers are not a patient's record.
+        let p = pairs(
+            r#"{"resourceType":"Organization","id":"7","identifier":[{"system":"urn:oid:2.16.840.1.113883.19.5","value":"ORG-55"}]}"#,
+        );
+        assert!(p.is_empty(), "{p:?}");
+    }
+
+    #[test]
+    fn nemsis_elements_are_keyed_by_the_standard() {
+        let p = pairs(
+            "<PatientCareReport><eRecord.01>2023-9423802</eRecord.01><ePatient.02>Reyes</ePatient.02><ePatient.03>Heather</ePatient.03><ePatient.09>90011</ePatient.09><ePatient.17>1960-11-14</ePatient.17><eTimes.07>2023-10-07T08:04:13-05:00</eTimes.07><eVitals.06>181</eVitals.06></PatientCareReport>",
+        );
+        assert!(has(&p, "case number", "2023-9423802"));
+        assert!(has(&p, "last name", "Reyes"));
+        assert!(has(&p, "first name", "Heather"));
+        assert!(has(&p, "zip", "90011"));
+        assert!(has(&p, "dob", "1960-11-14"));
+        assert!(has(&p, "date of service", "2023-10-07T08:04:13-05:00"));
+        assert!(has(&p, "eVitals.06", "181"));
+    }
+
+    #[test]
     fn x12_segments_map_to_keys() {
         let p = pairs(
             "x12 out: ST*270*0001~NM1*IL*1*DOE*JANE*Q***MI*W123456789~REF*SY*219099999~N3*12 OAK ST~N4*AUSTIN*TX*73301~DMG*D8*19620314*F~NM1*1P*2*CLINIC*****XX*1234567893~SE*9*0001~",
@@ -2062,29 +2178,28 @@ mod tests {
         }
     }
 
-    #[test]
-    fn hl7_event_times_and_lot_expiry_are_quiet() {
-        let line = "MSH|^~\\&|EPIC|HCC|IRIS|ADHS|20250908075157||VXU^V04|28EH|P|2.5.1\rEVN|V04|20250908075100\rPID|1||48460706^^^MRN^MR||GARCIA^MIGUEL||19331216|U\rRXA|0|1|20240131010424||215^PCV 15^CVX|1.0|mL||00^New^NIP001|2300283498^QURESHI^NOOR^^^^^^NPI|^^^CLINIC||||AS6232|20241109|MOD^Moderna^MVX";
+    /// The structure found in `line` and the texts of its quiet spans.
+    fn quiet_in(line: &str) -> (Structure, Vec<&str>) {
         let mut s = Structure::default();
         s.find(line.as_bytes(), 0);
-        let quiet: Vec<&str> = s
+        let quiet = s
             .quiet
             .iter()
             .map(|&(a, b)| &line[a as usize..b as usize])
             .collect();
-        assert_eq!(quiet, ["20250908075100", "20241109"]);
+        (s, quiet)
+    }
+
+    #[test]
+    fn hl7_event_times_and_lot_expiry_are_quiet() {
+        let line = "MSH|^~\\&|EPIC|HCC|IRIS|ADHS|20250908075157||VXU^V04|28EH|P|2.5.1\rEVN|V04|20250908075100\rPID|1||48460706^^^MRN^MR||GARCIA^MIGUEL||19331216|U\rRXA|0|1|20240131010424||215^PCV 15^CVX|1.0|mL||00^New^NIP001|2300283498^QURESHI^NOOR^^^^^^NPI|^^^CLINIC||||AS6232|20241109|MOD^Moderna^MVX";
+        assert_eq!(quiet_in(line).1, ["20250908075100", "20241109"]);
     }
 
     #[test]
     fn x12_envelope_dates_are_quiet() {
         let line = "GS*HC*SND*RCV*20240301*1253*905*X*005010X222A1~ST*837*0001~BHT*0019*00*950643*20240222*1608*CH~DMG*D8*19620314*F~";
-        let mut s = Structure::default();
-        s.find(line.as_bytes(), 0);
-        let quiet: Vec<&str> = s
-            .quiet
-            .iter()
-            .map(|&(a, b)| &line[a as usize..b as usize])
-            .collect();
+        let (s, quiet) = quiet_in(line);
         assert_eq!(quiet, ["20240301", "20240222"]);
         // The birth date is still keyed.
         assert!(
