@@ -760,6 +760,15 @@ impl LineState {
             p += 2;
         }
         p = skip_blanks(hay, p);
+        // A name/value pair object: OpenTelemetry attributes (`{"key": "patient.mrn",
+        // "value": {"stringValue": "M97144504"}}`), HAR query strings and headers (`{"name":
+        // "email", "value": "…"}`). The key is itself a value; its sibling holds the PHI.
+        if p < n && hay[p] == b',' && p > e && hay[e] == b'"' && value_of_a_field(hay, key_start) {
+            let q = skip_blanks(hay, p + 1);
+            if hay[q..].starts_with(b"\"value\"") {
+                p = skip_blanks(hay, q + 7);
+            }
+        }
         // `key -> value` (OCR and mapping dumps) as well as `=`, `:` and `=>`.
         let arrow = p + 1 < n && hay[p] == b'-' && hay[p + 1] == b'>';
         if p >= n || !(hay[p] == b'=' || hay[p] == b':' || arrow) {
@@ -780,10 +789,11 @@ impl LineState {
             return;
         }
         // Avro's JSON encoding wraps a nullable field's value in its branch type
-        // (`"family_name":{"string":"Ibáñez"}`): the value is inside.
+        // (`"family_name":{"string":"Ibáñez"}`), OpenTelemetry in its type
+        // (`{"stringValue":"M97144504"}`): the value is inside.
         if hay[p] == b'{' {
             let branch = skip_blanks(hay, p + 1);
-            let Some(inner) = AVRO_BRANCHES
+            let Some(inner) = VALUE_WRAPPERS
                 .iter()
                 .find(|b| hay[branch..].starts_with(b))
                 .map(|b| skip_blanks(hay, branch + b.len()))
@@ -1188,8 +1198,35 @@ fn is_other_party(prefix: &[u8]) -> bool {
         .any(|w| prefix.len() >= w.len() && prefix[..w.len()].eq_ignore_ascii_case(w))
 }
 
-/// The branch keys Avro's JSON encoding wraps a union value in, with their colon.
-const AVRO_BRANCHES: [&[u8]; 4] = [b"\"string\":", b"\"int\":", b"\"long\":", b"\"double\":"];
+/// The keys a value is wrapped in, with their colon: Avro's JSON encoding of a union
+/// branch, OpenTelemetry's typed `AnyValue`.
+const VALUE_WRAPPERS: [&[u8]; 6] = [
+    b"\"string\":",
+    b"\"int\":",
+    b"\"long\":",
+    b"\"double\":",
+    b"\"stringValue\":",
+    b"\"intValue\":",
+];
+
+/// Whether the quoted key starting at `key_start` (after its opening quote, or a dotted
+/// prefix such as `patient.`) is itself the value of a JSON field (`"key": "…`).
+fn value_of_a_field(hay: &[u8], key_start: usize) -> bool {
+    let Some(open) = hay[..key_start].iter().rposition(|&b| b == b'"') else {
+        return false;
+    };
+    if !hay[open + 1..key_start]
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    {
+        return false;
+    }
+    let mut k = open;
+    while k > 0 && matches!(hay[k - 1], b' ' | b'\t') {
+        k -= 1;
+    }
+    k > 0 && hay[k - 1] == b':'
+}
 
 /// Identifier types whose value, found once, is redacted wherever it recurs in the line.
 const ECHOED_IDS: [PhiType; 8] = [
@@ -1697,6 +1734,17 @@ mod tests {
         assert_eq!(names_in(erlang), ["Luis", "Ramos"]);
         let yaml = b"address:\\n    line1: 13595 Dogwood Cir\\n    city: Houston\\n    state: TX";
         assert_eq!(texts_in(yaml), ["13595 Dogwood Cir", "Houston"]);
+    }
+
+    #[test]
+    fn name_value_pair_objects_key_their_value() {
+        let otel = br#"{"attributes":[{"key":"patient.mrn","value":{"stringValue":"M97144504"}},{"key":"code.function","value":{"stringValue":"handle"}}]}"#;
+        assert_eq!(texts_in(otel), ["M97144504"]);
+        let har = br#"{"queryString":[{"name":"email","value":"samir.saleh@ymail.com"},{"name":"code","value":"493410"}]}"#;
+        assert_eq!(texts_in(har), ["samir.saleh@ymail.com"]);
+        // A key named in a plain list is not a pair.
+        let list = br#"{"fields":["mrn", "value"]}"#;
+        assert!(texts_in(list).is_empty());
     }
 
     #[test]
