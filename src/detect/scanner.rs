@@ -11,7 +11,7 @@ use regex_automata::{Input, meta};
 use super::catalog::{Rule, RuleValidator, Trigger};
 use super::literals::{Hit, LiteralScratch};
 use super::shape::{Shapes, is_month_word};
-use super::structure::{Implicit, KeyName, Structure};
+use super::structure::{Implicit, KeyName, Structure, find_ci, starts_with_ci};
 use super::validators::{parse_ipv4, parse_ipv6};
 use super::{Detector, Finding, PhiType, RuleIdx};
 
@@ -995,28 +995,33 @@ impl LineState {
                     && v.iter()
                         .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(b))
                 {
-                    self.echo_token(line, f, |b| b.is_ascii_alphanumeric());
+                    self.echo_token(line, f);
                 }
             }
         }
     }
 
-    /// Other whole-token occurrences of `f`'s text.
-    fn echo_token(&mut self, line: &[u8], f: Raw, joins: impl Fn(u8) -> bool) {
+    /// Other whole-token occurrences of `f`'s text (not inside a longer letter/digit run).
+    fn echo_token(&mut self, line: &[u8], f: Raw) {
         let needle = &line[f.start..f.end];
         for at in memchr::memmem::find_iter(line, needle) {
             let end = at + needle.len();
-            let bounded =
-                (at == 0 || !joins(line[at - 1])) && (end == line.len() || !joins(line[end]));
+            let bounded = (at == 0 || !line[at - 1].is_ascii_alphanumeric())
+                && (end == line.len() || !line[end].is_ascii_alphanumeric());
             if bounded && at != f.start {
-                self.raw.push(Raw {
-                    start: at,
-                    end,
-                    priority: f.priority - 1,
-                    ..f
-                });
+                self.push_echo(f, at, end);
             }
         }
+    }
+
+    /// A copy of `f` at `start..end`, just below the original in priority.
+    fn push_echo(&mut self, f: Raw, start: usize, end: usize) {
+        self.raw.push(Raw {
+            start,
+            end,
+            priority: f.priority - 1,
+            ..f
+        });
     }
 
     /// Other occurrences of one word of a name, in any case where it cannot be an
@@ -1047,12 +1052,7 @@ impl LineState {
             let cased = line[s].is_ascii_uppercase();
             let path_sep = |b: Option<u8>| b.is_none_or(|b| b"/_-.".contains(&b));
             if cased || (path_sep(before) && path_sep(after)) {
-                self.raw.push(Raw {
-                    start: s,
-                    end: e,
-                    priority: f.priority - 1,
-                    ..f
-                });
+                self.push_echo(f, s, e);
             }
         }
     }
@@ -1126,9 +1126,7 @@ fn mentions_patient_device(hay: &[u8]) -> bool {
         b"home monitor",
     ];
     // Only lines holding a MAC or bare serial get here: a plain scan is cheap enough.
-    WORDS
-        .iter()
-        .any(|w| hay.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
+    WORDS.iter().any(|w| find_ci(hay, 0, w).is_some())
 }
 
 /// Whether the value at `s` sits right under a key naming a facility, site or
@@ -1170,9 +1168,7 @@ fn facility_keyed(hay: &[u8], s: usize) -> bool {
     }
     let key = &hay[k..key_end];
     // The key's first word: `facilityAddr`, `clinic_address`, `site.name`.
-    PLACE_KEYS
-        .iter()
-        .any(|w| key.len() >= w.len() && key[..w.len()].eq_ignore_ascii_case(w))
+    PLACE_KEYS.iter().any(|w| starts_with_ci(key, w))
 }
 
 /// Whether a key's leading words (`server` in `serverIPAddress`, `upstream_` in
@@ -1193,9 +1189,7 @@ fn is_other_party(prefix: &[u8]) -> bool {
         b"relay",
         b"resolver",
     ];
-    OTHER_PARTY
-        .iter()
-        .any(|w| prefix.len() >= w.len() && prefix[..w.len()].eq_ignore_ascii_case(w))
+    OTHER_PARTY.iter().any(|w| starts_with_ci(prefix, w))
 }
 
 /// The keys a value is wrapped in, with their colon: Avro's JSON encoding of a union

@@ -124,8 +124,15 @@ impl Structure {
         }
         let json_markers = JSON_SYSTEM | JSON_NAME | JSON_REFERENCE | JSON_PERIOD_AGE;
         if markers & json_markers != 0 && memchr::memchr(b'{', hay).is_some() {
+            // The line's (first) FHIR resource type, looked up once for every decoder: a
+            // line holding `"resourceType"` carries the JSON_PERIOD_AGE marker.
+            let resource = if markers & JSON_PERIOD_AGE != 0 {
+                json_member(hay, 0, hay.len(), b"resourceType")
+            } else {
+                None
+            };
             if markers & JSON_SYSTEM != 0 {
-                json_identifier_system(hay, &mut self.found);
+                json_identifier_system(hay, resource, &mut self.found);
             }
             if markers & JSON_NAME != 0 {
                 json_name_parts(hay, &mut self.found);
@@ -134,8 +141,8 @@ impl Structure {
                 json_reference_display(hay, &mut self.found);
             }
             if markers & JSON_PERIOD_AGE != 0 {
-                json_period_and_age(hay, &mut self.found);
-                fhir_patient_id(hay, &mut self.found);
+                json_period_and_age(hay, resource, &mut self.found);
+                fhir_patient_id(hay, resource, &mut self.found);
             }
         }
         if markers & NCPDP != 0 {
@@ -427,7 +434,8 @@ fn segment_end(hay: &[u8], from: usize) -> usize {
     n
 }
 
-fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
+/// Whether `hay` starts with `prefix`, ASCII case ignored.
+pub(super) fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
     hay.len() >= prefix.len() && hay[..prefix.len()].eq_ignore_ascii_case(prefix)
 }
 
@@ -829,7 +837,8 @@ fn dicom(hay: &[u8], out: &mut Vec<Implicit>) {
 // ---------------------------------------------------------------------------------------
 // SQL INSERT … (cols) VALUES (…), (…)
 
-fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+/// The first position at or after `from` where `needle` starts, ASCII case ignored.
+pub(super) fn find_ci(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
@@ -1288,7 +1297,8 @@ fn identifier_by_type_code(
     Some((vs, ve, key))
 }
 
-fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
+/// `resource`: where the line's `"resourceType"` value lies, if it has one.
+fn json_identifier_system(hay: &[u8], resource: Option<(usize, usize)>, out: &mut Vec<Implicit>) {
     let mut from = 0;
     while let Some(at) = SYSTEM_KEY.find(&hay[from..]).map(|o| from + o) {
         from = at + 8;
@@ -1313,10 +1323,12 @@ fn json_identifier_system(hay: &[u8], out: &mut Vec<Implicit>) {
         // its identifiers (encounter, claim, order, requisition numbers) name that record.
         let key = match known {
             Some(&(_, key)) => key,
-            None if this_member => match record_identifier_key(hay) {
-                Some(key) => key,
-                None => continue,
-            },
+            None if this_member => {
+                match resource.and_then(|(s, e)| record_identifier_key(&hay[s..e])) {
+                    Some(key) => key,
+                    None => continue,
+                }
+            }
             None => continue,
         };
         if let Some((vs, ve)) = json_member(hay, os, oe, b"value") {
@@ -1341,19 +1353,18 @@ const PATIENT_RECORDS: [(&[u8], &str); 11] = [
     (b"DocumentReference", "unique document number"),
 ];
 
-/// The key for identifiers of unknown systems on the line's (first) resource.
-fn record_identifier_key(hay: &[u8]) -> Option<&'static str> {
-    let (rs, re) = json_member(hay, 0, hay.len(), b"resourceType")?;
+/// The key for identifiers of unknown systems on a resource of type `resource`.
+fn record_identifier_key(resource: &[u8]) -> Option<&'static str> {
     PATIENT_RECORDS
         .iter()
-        .find(|(r, _)| hay[rs..re] == **r)
+        .find(|(r, _)| resource == *r)
         .map(|&(_, key)| key)
 }
 
 /// A FHIR Patient's own logical id (`{"resourceType":"Patient","id":"pt-977893"}`): the
 /// key every other resource uses to point at this person.
-fn fhir_patient_id(hay: &[u8], out: &mut Vec<Implicit>) {
-    let Some((rs, re)) = json_member(hay, 0, hay.len(), b"resourceType") else {
+fn fhir_patient_id(hay: &[u8], resource: Option<(usize, usize)>, out: &mut Vec<Implicit>) {
+    let Some((rs, re)) = resource else {
         return;
     };
     if &hay[rs..re] != b"Patient" {
@@ -1455,8 +1466,8 @@ fn json_reference_display(hay: &[u8], out: &mut Vec<Implicit>) {
     }
 }
 
-fn json_period_and_age(hay: &[u8], out: &mut Vec<Implicit>) {
-    let resource = json_member(hay, 0, hay.len(), b"resourceType").map(|(s, e)| &hay[s..e]);
+fn json_period_and_age(hay: &[u8], resource: Option<(usize, usize)>, out: &mut Vec<Implicit>) {
+    let resource = resource.map(|(s, e)| &hay[s..e]);
     let impersonal = resource.is_some_and(|r| IMPERSONAL_PERIODS.contains(&r));
     // An Appointment's own `start` and `end` are when one patient is seen.
     if resource == Some(b"Appointment") {
