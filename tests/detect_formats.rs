@@ -259,3 +259,52 @@ fn ops_shapes_stay_untouched() {
         &[(Ip, "2601:b23:e648:bb97::24")],
     );
 }
+
+#[test]
+fn percent_encoded_query_strings_and_form_bodies() {
+    // An SMS webhook posted as a form and a portal request: the values are percent-encoded.
+    expect(
+        "POST /hooks/sms From=%2B12065550122&Body=confirm%20appt&SmsSid=SM0a1b",
+        &[(PhiType::Phone, "%2B12065550122")],
+    );
+    expect(
+        "GET /portal/profile?email=kwame.boateng%40fastmail.net&patient_name=Kwame%20Boateng HTTP/1.1",
+        &[
+            (PhiType::Email, "kwame.boateng%40fastmail.net"),
+            (PhiType::Name, "Kwame%20Boateng"),
+        ],
+    );
+    clean("GET /kb/search?q=chest%20pain%20triage&sort=updated%3Adesc&page=2 HTTP/1.1 200");
+}
+
+#[test]
+fn asap_prescription_monitoring_report() {
+    // ASAP 4.2, as uploaded to a state PDMP: PAT-02 07 says PAT-03 is an SSN.
+    expect(
+        "pdmp batch 4471: PAT**07*219099999****HALVORSEN*INGRID*R***702 BIRCH LN**FARGO*ND*58102*7015550177*19380912*F~DSP*00*6612209*20240405*1*20240407*0*01*00093015001*30*30~PRE*1234567893*AB1234563**ND44120*PARIKH*ROHAN~",
+        &[
+            (PhiType::Ssn, "219099999"),
+            (PhiType::Name, "HALVORSEN"),
+            (PhiType::Address, "702 BIRCH LN"),
+            (PhiType::Zip, "58102"),
+            (PhiType::Date, "19380912"),
+            (PhiType::OtherId, "6612209"),
+            (PhiType::Date, "20240407"),
+            (PhiType::Npi, "1234567893"),
+            (PhiType::Name, "PARIKH"),
+        ],
+    );
+}
+
+#[test]
+fn coded_displays_and_titles_are_not_names() {
+    // A coded element's display (`displayName="Female"`) and a document title under a
+    // name-like key are not people; a display name that reads as one still is.
+    clean(
+        r#"<administrativeGenderCode code="F" codeSystem="2.16.840.1.113883.5.1" displayName="Female"/><code code="34133-9" displayName="Summarization of Episode Note"/>"#,
+    );
+    expect(
+        r#"{"userPrincipalName":"x1@tenant.example","displayName":"Keisha Dorsey"}"#,
+        &[(PhiType::Name, "Keisha Dorsey")],
+    );
+}

@@ -76,6 +76,10 @@ struct LineState {
     /// Values scanned on their own (`scan_value`) have no line to be about a person:
     /// `about_person` rules are taken as they are.
     value_alone: bool,
+    /// While the percent-decoded copy of a line is scanned: the offsets of spaces that
+    /// were written `%20` or `+`. A query value runs on through them, to `&` or a space
+    /// that was really there.
+    encoded_spaces: Vec<u32>,
     /// One bit per rule: some context keyword the rule requires occurs in the line (not
     /// necessarily near); rules without one skip the context search entirely.
     context_in_line: Vec<u64>,
@@ -160,6 +164,7 @@ impl Scanner {
             person_line: false,
             unlinked: Vec::new(),
             value_alone: false,
+            encoded_spaces: Vec::new(),
             context_in_line: Vec::new(),
         };
         Self { det, state }
@@ -194,6 +199,13 @@ impl Scanner {
             if json_line || has_escaped_quote(&line[slash..]) {
                 st.scan_escaped_strings(det, line)?;
             }
+        }
+        // Percent-encoded URLs and form bodies (`email=jo%40mail.com`, `From=%2B1206…`,
+        // `name=Ana%20Ruiz`): scanned decoded too, findings mapped back to raw offsets.
+        if let Some(pct) = memchr::memchr(b'%', line)
+            && has_percent_escape(&line[pct..])
+        {
+            st.scan_percent_decoded(det, line)?;
         }
         st.echo(line);
         st.resolve(out);
@@ -828,10 +840,23 @@ impl LineState {
                 q = ve + usize::from(matches!(hay.get(ve), Some(b'"' | b'\'')));
             }
         }
-        // A `?key=value&…` query parameter ends at `&` or whitespace: no extra words.
+        // A `?key=value&…` query parameter ends at `&` or whitespace: no extra words. In
+        // the decoded copy of an encoded query, its words run on through encoded spaces.
         let in_query = s > 0 && matches!(hay[s - 1], b'?' | b'&' | b';');
         let other_party = is_other_party(&hay[key_start..s]);
-        self.push_key_values(det, hay, h.lit, p, !in_query, other_party);
+        let encoded = in_query && !self.encoded_spaces.is_empty();
+        self.push_key_values(det, hay, h.lit, p, !in_query || encoded, other_party);
+    }
+
+    /// A decoded query value's end: the first `&` or space that was not written `%20`/`+`.
+    fn encoded_query_end(&self, hay: &[u8], vs: usize, ve: usize) -> usize {
+        (vs..ve)
+            .find(|&i| {
+                hay[i] == b'&'
+                    || (hay[i].is_ascii_whitespace()
+                        && self.encoded_spaces.binary_search(&(i as u32)).is_err())
+            })
+            .unwrap_or(ve)
     }
 
     /// The value starting at `p` under each rule keyed by literal `lit`, where the rule's
@@ -851,9 +876,13 @@ impl LineState {
             if other_party && rule.phi_type == PhiType::Ip {
                 continue;
             }
-            if let Some((vs, ve)) = value_span(hay, p, rule.phi_type, extras)
-                && self.value_ok(det, rule, &hay[vs..ve])
-            {
+            let Some((vs, mut ve)) = value_span(hay, p, rule.phi_type, extras) else {
+                continue;
+            };
+            if !self.encoded_spaces.is_empty() {
+                ve = self.encoded_query_end(hay, vs, ve);
+            }
+            if vs < ve && self.value_ok(det, rule, &hay[vs..ve]) {
                 self.push(det, r, vs, ve);
             }
         }
@@ -923,6 +952,9 @@ impl LineState {
         if rule.phi_type == PhiType::Ip && self.ip_allowed(det, v) {
             return false;
         }
+        if rule.phi_type == PhiType::Name && !reads_as_name(v) {
+            return false;
+        }
         true
     }
 
@@ -957,6 +989,17 @@ impl LineState {
             i = end + 1;
         }
         Ok(())
+    }
+
+    fn scan_percent_decoded(&mut self, det: &Detector, line: &[u8]) -> Result<(), ScanError> {
+        let mut decoded = std::mem::take(&mut self.decoded);
+        let mut map = std::mem::take(&mut self.decoded_map);
+        decode_percent(line, &mut decoded, &mut map, &mut self.encoded_spaces);
+        let result = self.scan_text(det, &decoded, 0, Some(&map));
+        self.decoded = decoded;
+        self.decoded_map = map;
+        self.encoded_spaces.clear();
+        result
     }
 
     /// A value found once is PHI wherever else it recurs in the line: an MRN that is also
@@ -1579,6 +1622,76 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
     Some((p, e))
 }
 
+/// Whether a name-shaped value can be a person's name: not a sex or gender code's display
+/// (`displayName="Female"`), and no English function word (`Summarization of Episode
+/// Note`, a document title): names carry particles (`de la`, `van der`), never `of`.
+fn reads_as_name(span: &[u8]) -> bool {
+    const SEXES: [&[u8]; 8] = [
+        b"male",
+        b"female",
+        b"man",
+        b"woman",
+        b"unknown",
+        b"other",
+        b"undifferentiated",
+        b"nonbinary",
+    ];
+    const FUNCTION_WORDS: [&[u8]; 9] = [
+        b"of", b"the", b"and", b"for", b"with", b"to", b"in", b"on", b"from",
+    ];
+    if SEXES.iter().any(|w| span.eq_ignore_ascii_case(w)) {
+        return false;
+    }
+    !span
+        .split(|&b| b == b' ')
+        .any(|w| FUNCTION_WORDS.iter().any(|f| w.eq_ignore_ascii_case(f)))
+}
+
+/// `%XX` with two hex digits somewhere in `hay`.
+fn has_percent_escape(hay: &[u8]) -> bool {
+    memchr::memchr_iter(b'%', hay).any(|i| {
+        i + 2 < hay.len() && hay[i + 1].is_ascii_hexdigit() && hay[i + 2].is_ascii_hexdigit()
+    })
+}
+
+/// Percent-decodes `raw`; `map[i]` is the raw offset of decoded byte `i` (plus one final
+/// entry for the end) and `spaces` the decoded offsets of encoded spaces. A `+` is a
+/// form's space only before a letter (`Billy+Ray`): before a digit it may be a phone's.
+fn decode_percent(raw: &[u8], out: &mut Vec<u8>, map: &mut Vec<u32>, spaces: &mut Vec<u32>) {
+    out.clear();
+    map.clear();
+    spaces.clear();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut i = 0;
+    while i < raw.len() {
+        let escaped = match (raw.get(i + 1), raw.get(i + 2)) {
+            (Some(&h), Some(&l)) if raw[i] == b'%' => hex(h).zip(hex(l)),
+            _ => None,
+        };
+        map.push(i as u32);
+        match escaped {
+            Some((h, l)) => {
+                let byte = (h * 16 + l) as u8;
+                if byte == b' ' {
+                    spaces.push(out.len() as u32);
+                }
+                out.push(byte);
+                i += 3;
+            }
+            None if raw[i] == b'+' && raw.get(i + 1).is_some_and(u8::is_ascii_alphabetic) => {
+                spaces.push(out.len() as u32);
+                out.push(b' ');
+                i += 1;
+            }
+            None => {
+                out.push(raw[i]);
+                i += 1;
+            }
+        }
+    }
+    map.push(raw.len() as u32);
+}
+
 /// Decodes a JSON string body; `map[i]` is the raw offset of decoded byte `i` (plus one
 /// final entry for the end).
 fn decode_json_string(raw: &[u8], base: usize, out: &mut Vec<u8>, map: &mut Vec<u32>) {
@@ -1789,6 +1902,17 @@ mod tests {
             !found.iter().any(|t| t == "20240301" || t == "20240222"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn percent_encoded_values_are_scanned_decoded_with_raw_offsets() {
+        let line = b"POST /sms/inbound From=%2B12065550122&Body=reschedule%20please&SmsSid=SM1 contact=ana.ruiz%40fastmail.net";
+        assert_eq!(
+            texts_in(line),
+            ["%2B12065550122", "ana.ruiz%40fastmail.net"]
+        );
+        // Encoded separators alone are not PHI.
+        assert!(texts_in(b"GET /search?q=chest%20pain&sort=date%3Adesc 200").is_empty());
     }
 
     #[test]

@@ -160,7 +160,7 @@ impl Structure {
             hl7(hay, &mut self.found, &mut self.quiet);
         }
         if memchr::memchr(b'<', hay).is_some() {
-            xml_elements(hay, &mut self.found);
+            xml_elements(hay, &mut self.found, &mut self.quiet);
         }
         if memchr::memchr(b'~', hay).is_some() && memchr::memchr(b'*', hay).is_some() {
             x12(hay, &mut self.found, &mut self.quiet);
@@ -1690,11 +1690,190 @@ fn attr(tag: &[u8], name: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
+/// Elements that describe an organisation or a clinician's practice (NCPDP SCRIPT
+/// `<Pharmacy>`, `<Prescriber>`; CDA `<representedOrganization>`, `<custodian>`): their
+/// address and telephone elements are the organisation's, not a person's.
+fn is_organisation_element(local: &[u8]) -> bool {
+    const EXACT: [&[u8]; 8] = [
+        b"pharmacy",
+        b"prescriber",
+        b"supervisor",
+        b"custodian",
+        b"practice",
+        b"clinic",
+        b"payer",
+        b"facility",
+    ];
+    const ENDINGS: [&[u8]; 4] = [b"organization", b"organisation", b"facility", b"pharmacy"];
+    EXACT.iter().any(|e| local.eq_ignore_ascii_case(e))
+        || ENDINGS.iter().any(|e| {
+            local.len() >= e.len() && local[local.len() - e.len()..].eq_ignore_ascii_case(e)
+        })
+}
+
+/// Address and telephone elements (`<addr>`, `<AddressLine1>`, `<PostalCode>`, `<telecom>`,
+/// NCPDP's `<CommunicationNumbers>…<Number>`).
+fn is_contact_element(local: &[u8]) -> bool {
+    const PARTS: [&[u8]; 11] = [
+        b"addr", b"street", b"line", b"city", b"state", b"postal", b"zip", b"telecom", b"phone",
+        b"fax", b"email",
+    ];
+    local.eq_ignore_ascii_case(b"number")
+        || PARTS
+            .iter()
+            .any(|p| local.windows(p.len()).any(|w| w.eq_ignore_ascii_case(p)))
+}
+
+/// Elements whose `<id extension="…">` children identify the patient (CDA
+/// `recordTarget/patientRole`, HL7 v3 `<patient>`).
+fn is_patient_element(local: &[u8]) -> bool {
+    local.eq_ignore_ascii_case(b"patientRole") || local.eq_ignore_ascii_case(b"patient")
+}
+
+/// The key a `name="…"` (`Name=`, `key=`) attribute gives its element: IHE XDS
+/// `<Slot name="sourcePatientId">`, Windows event `<Data Name="PatientName">`, `<entry
+/// key="dob">`.
+fn name_attribute(tag: &[u8]) -> Option<(usize, usize)> {
+    [&b"name"[..], b"Name", b"key"]
+        .iter()
+        .find_map(|a| attr(tag, a))
+        .filter(|(s, e)| s < e)
+}
+
+/// A text value written in HL7 v2 syntax inside XML (IHE XDS slot values): `PID-5|REYES^ANA`
+/// is PID field 5, `ID^^^&OID&ISO` (CX) is its id under the element's key, and
+/// `^Family^Given^…` (XCN without an id) a person's name. False when the value is none of
+/// these.
+fn xml_hl7_value(hay: &[u8], key: KeyName, vs: usize, ve: usize, out: &mut Vec<Implicit>) -> bool {
+    let v = &hay[vs..ve];
+    if v.len() > 5 && v.starts_with(b"PID-") {
+        let digits = v[4..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits > 0 && v.get(4 + digits) == Some(&b'|') {
+            let field = std::str::from_utf8(&v[4..4 + digits])
+                .ok()
+                .and_then(|d| d.parse::<u8>().ok());
+            if let Some(field) = field {
+                hl7_field(hay, b"PID", field, vs + 5 + digits, ve, out);
+            }
+            return true;
+        }
+    }
+    let Some(caret) = memchr::memchr(b'^', v) else {
+        return false;
+    };
+    if caret > 0 {
+        if v[caret..].starts_with(b"^^^") {
+            out.push(Implicit {
+                key,
+                start: vs as u32,
+                end: (vs + caret) as u32,
+            });
+            return true;
+        }
+        return false;
+    }
+    let mut comps = v[1..].split(|&b| b == b'^');
+    let (Some(family), Some(given)) = (comps.next(), comps.next()) else {
+        return false;
+    };
+    let shaped =
+        |p: &[u8]| p.len() >= 2 && p[0].is_ascii_uppercase() && p.iter().all(|&b| name_byte_xml(b));
+    if !(shaped(family) && shaped(given)) {
+        return false;
+    }
+    let fs = vs + 1;
+    out.push(Implicit::fixed("last name", fs, fs + family.len()));
+    let gs = fs + family.len() + 1;
+    out.push(Implicit::fixed("first name", gs, gs + given.len()));
+    true
+}
+
+fn name_byte_xml(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b >= 0x80 || b"'- ".contains(&b)
+}
+
+/// The text span's key: the enclosing `name="…"` element's key if there is one, else the
+/// element's own local name (or its canonical name-part / NEMSIS key).
+fn xml_text_key(hay: &[u8], lt: usize, ns: usize, ne: usize, named: Option<NamedScope>) -> KeyName {
+    if let Some(scope) = named {
+        return KeyName::Column(scope.key.0, scope.key.1);
+    }
+    let local = &hay[ns..ne];
+    let part = NEMSIS_ELEMENTS
+        .iter()
+        .find(|(k, _)| local == *k)
+        .or_else(|| {
+            NAME_PARTS
+                .iter()
+                .find(|(k, _)| local.eq_ignore_ascii_case(k))
+                .filter(|_| xml_parent_is_name(hay, lt))
+        });
+    part.map_or(KeyName::Column(ns as u32, ne as u32), |&(_, canon)| {
+        KeyName::Fixed(canon)
+    })
+}
+
+/// An open element that keys the text inside it by its `name="…"` attribute.
+#[derive(Clone, Copy)]
+struct NamedScope {
+    /// The attribute value's span.
+    key: (u32, u32),
+    /// The element's qualified name's span, to find its close tag.
+    element: (usize, usize),
+}
+
+/// How many organisation and patient elements are open around the current position.
+#[derive(Default)]
+struct XmlScopes {
+    organisation: u32,
+    patient: u32,
+}
+
+impl XmlScopes {
+    fn open(&mut self, local: &[u8]) {
+        if is_organisation_element(local) {
+            self.organisation += 1;
+        } else if is_patient_element(local) {
+            self.patient += 1;
+        }
+    }
+    fn close(&mut self, local: &[u8]) {
+        if is_organisation_element(local) {
+            self.organisation = self.organisation.saturating_sub(1);
+        } else if is_patient_element(local) {
+            self.patient = self.patient.saturating_sub(1);
+        }
+    }
+}
+
+/// The local name (after any namespace prefix) of the element named `hay[s..e]`.
+fn local_start(hay: &[u8], s: usize, e: usize) -> usize {
+    hay[s..e]
+        .iter()
+        .rposition(|&b| b == b':')
+        .map_or(s, |c| s + c + 1)
+}
+
+fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     let n = hay.len();
     let mut i = 0;
+    let mut scopes = XmlScopes::default();
+    let mut named: Option<NamedScope> = None;
     while let Some(lt) = memchr::memchr(b'<', &hay[i..]).map(|o| i + o) {
         i = lt + 1;
+        if hay.get(lt + 1) == Some(&b'/') {
+            // A close tag: leave the scopes it ends.
+            let cs = lt + 2;
+            let ce = hay[cs..]
+                .iter()
+                .position(|&b| b == b'>' || b.is_ascii_whitespace())
+                .map_or(n, |o| cs + o);
+            scopes.close(&hay[local_start(hay, cs, ce)..ce]);
+            if named.is_some_and(|s| hay[s.element.0..s.element.1] == hay[cs..ce]) {
+                named = None;
+            }
+            continue;
+        }
         if !hay.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
@@ -1707,31 +1886,59 @@ fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
         let Some(gt) = memchr::memchr(b'>', &hay[ne..]).map(|o| ne + o) else {
             return;
         };
-        // Local name (after a namespace prefix).
-        let ns = hay[lt + 1..ne]
-            .iter()
-            .rposition(|&b| b == b':')
-            .map_or(lt + 1, |c| lt + 2 + c);
+        let ns = local_start(hay, lt + 1, ne);
+        let local = &hay[ns..ne];
         let tag = &hay[ne..gt];
+        let self_closing = hay[gt - 1] == b'/';
+        // An organisation's address and telephone: neither keyed nor claimed by shapes.
+        if scopes.organisation > 0 && is_contact_element(local) {
+            let end = if self_closing {
+                gt
+            } else {
+                memchr::memchr(b'<', &hay[gt..]).map_or(n, |o| gt + o)
+            };
+            quiet.push((ne as u32, end as u32));
+            i = end;
+            continue;
+        }
+        let own_key = name_attribute(tag).map(|(s, e)| ((ne + s) as u32, (ne + e) as u32));
         if let Some((vs, ve)) = attr(tag, b"value") {
             out.push(Implicit {
-                key: KeyName::Column(ns as u32, ne as u32),
+                key: own_key.map_or(KeyName::Column(ns as u32, ne as u32), |(s, e)| {
+                    KeyName::Column(s, e)
+                }),
                 start: (ne + vs) as u32,
                 end: (ne + ve) as u32,
             });
         }
-        if let (Some((rs, re)), Some((xs, xe))) = (attr(tag, b"root"), attr(tag, b"extension")) {
-            let root = &tag[rs..re];
-            if let Some(&(_, key)) = SYSTEMS.iter().find(|(needle, _)| {
-                root.windows(needle.len())
-                    .any(|w| w.eq_ignore_ascii_case(needle))
-            }) {
+        if let Some((xs, xe)) = attr(tag, b"extension") {
+            let system = attr(tag, b"root").and_then(|(rs, re)| {
+                let root = &tag[rs..re];
+                SYSTEMS.iter().find(|(needle, _)| {
+                    root.windows(needle.len())
+                        .any(|w| w.eq_ignore_ascii_case(needle))
+                })
+            });
+            if let Some(&(_, key)) = system {
                 out.push(Implicit::fixed(key, ne + xs, ne + xe));
+            } else if scopes.patient > 0 && local.eq_ignore_ascii_case(b"id") {
+                // recordTarget/patientRole/id: the patient's identifiers (C-CDA).
+                out.push(Implicit::fixed("mrn", ne + xs, ne + xe));
+            } else if local.eq_ignore_ascii_case(b"templateId") {
+                // A template's version (`extension="2015-08-01"`) is not a date of care.
+                quiet.push(((ne + xs) as u32, (ne + xe) as u32));
             }
         }
-        if hay[gt - 1] == b'/' {
+        if self_closing {
             i = gt + 1;
             continue;
+        }
+        scopes.open(local);
+        if let Some(key) = own_key {
+            named = Some(NamedScope {
+                key,
+                element: (lt + 1, ne),
+            });
         }
         // Text content up to the matching close tag.
         let ts = gt + 1;
@@ -1746,23 +1953,14 @@ fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>) {
             && &close[2..2 + name.len()] == name
             && close[2 + name.len()] == b'>'
         {
-            let local = &hay[ns..ne];
-            let part = NEMSIS_ELEMENTS
-                .iter()
-                .find(|(k, _)| local == *k)
-                .or_else(|| {
-                    NAME_PARTS
-                        .iter()
-                        .find(|(k, _)| local.eq_ignore_ascii_case(k))
-                        .filter(|_| xml_parent_is_name(hay, lt))
+            let key = xml_text_key(hay, lt, ns, ne, named);
+            if !xml_hl7_value(hay, key, ts, te, out) {
+                out.push(Implicit {
+                    key,
+                    start: ts as u32,
+                    end: te as u32,
                 });
-            out.push(Implicit {
-                key: part.map_or(KeyName::Column(ns as u32, ne as u32), |&(_, canon)| {
-                    KeyName::Fixed(canon)
-                }),
-                start: ts as u32,
-                end: te as u32,
-            });
+            }
         }
         i = te;
     }
@@ -1872,8 +2070,8 @@ fn x12_segment(
     {
         return;
     }
-    // Elements 1.. as (start, end); at most 12 are used.
-    let mut el = [(0usize, 0usize); 13];
+    // Elements 1.. as (start, end); at most 18 are used (ASAP PAT-18).
+    let mut el = [(0usize, 0usize); 19];
     let mut k = 1;
     let mut p = star + 1;
     while k < el.len() {
@@ -1904,6 +2102,8 @@ fn x12_segment(
         b"GS" => Some(4),
         b"BHT" => Some(4),
         b"BGN" => Some(3),
+        // ASAP transaction header: when the report file was created.
+        b"TH" => Some(5),
         _ => None,
     };
     if let Some(i) = envelope_date
@@ -1983,7 +2183,68 @@ fn x12_segment(
         }
         // Subscriber: insured group or policy number.
         b"SBR" => emit(3, "policy number"),
+        // 837 patient information: PAT-06 is the date of death when PAT-05 says D8. The
+        // ASAP prescription-monitoring PAT segment has the same id and many more elements.
+        b"PAT" if count <= 10 && get(5) == b"D8" => emit(6, "date of death"),
+        b"PAT" if count <= 10 => {}
+        b"PAT" => asap_patient(&mut emit, get(2), get(5)),
+        // ASAP dispensing record: prescription number, date written, date filled, date sold.
+        b"DSP" => {
+            emit(2, "rx number");
+            emit(3, "date written");
+            emit(5, "date of service");
+            emit(17, "date of service");
+        }
+        // ASAP prescriber: NPI, DEA, state licence, name, phone.
+        b"PRE" => {
+            emit(1, "npi");
+            emit(2, "dea");
+            emit(4, "state license");
+            emit(5, "last name");
+            emit(6, "first name");
+            emit(7, "middle name");
+            emit(8, "phone");
+        }
+        // ASAP additional information: the person dropping off or picking up.
+        b"AIR" => {
+            emit(5, asap_id_key(get(4)).unwrap_or("person id"));
+            emit(7, "last name");
+            emit(8, "first name");
+        }
         _ => {}
+    }
+}
+
+/// ASAP (American Society for Automation in Pharmacy) 4.x `PAT` segment of a
+/// prescription-monitoring report, by position: PAT-03 the patient's id (of the kind
+/// PAT-02 names), PAT-05/06 an additional id, PAT-07..09 the name, PAT-12..16 the address,
+/// PAT-17 the phone, PAT-18 the date of birth.
+fn asap_patient(emit: &mut impl FnMut(usize, &'static str), id_kind: &[u8], other_kind: &[u8]) {
+    emit(3, asap_id_key(id_kind).unwrap_or("patient id"));
+    emit(6, asap_id_key(other_kind).unwrap_or("patient id"));
+    emit(7, "last name");
+    emit(8, "first name");
+    emit(9, "middle name");
+    for (i, key) in [
+        (12, "address"),
+        (13, "address"),
+        (14, "city"),
+        (16, "zip"),
+        (17, "phone"),
+        (18, "dob"),
+    ] {
+        emit(i, key);
+    }
+}
+
+/// ASAP identification qualifiers (PAT-02, PAT-05, AIR-04) and the key of the id they
+/// qualify: 06 driver's licence, 07 Social Security number; the others (military, state,
+/// passport, tribal, system ids) are a person id.
+fn asap_id_key(qual: &[u8]) -> Option<&'static str> {
+    match qual {
+        b"06" => Some("drivers license"),
+        b"07" => Some("ssn"),
+        _ => None,
     }
 }
 
@@ -2136,6 +2397,69 @@ mod tests {
         assert!(has(&p, "dob", "19620314"));
         assert!(has(&p, "npi", "1234567893"));
         assert!(!p.iter().any(|(_, v)| v == "CLINIC"));
+    }
+
+    #[test]
+    fn xml_named_elements_scopes_and_hl7_values() {
+        // IHE XDS slots key their values by the slot's name; CX values keep their id;
+        // `PID-n|` values are PID fields; `^Family^Given` is a person.
+        let p = pairs(
+            r#"<rim:Slot name="sourcePatientId"><rim:ValueList><rim:Value>M050122482^^^&amp;1.2.3&amp;ISO</rim:Value></rim:ValueList></rim:Slot><rim:Slot name="sourcePatientInfo"><rim:ValueList><rim:Value>PID-5|REYES^LATOYA^D</rim:Value><rim:Value>PID-7|19770818</rim:Value></rim:ValueList></rim:Slot><rim:Slot name="authorPerson"><rim:ValueList><rim:Value>^Dorsey^Keisha^^^Dr</rim:Value></rim:ValueList></rim:Slot><EventData><Data Name="PatientName">ZIELINSKA, PIOTR</Data></EventData>"#,
+        );
+        for (k, v) in [
+            ("sourcePatientId", "M050122482"),
+            ("last name", "REYES"),
+            ("dob", "19770818"),
+            ("last name", "Dorsey"),
+            ("first name", "Keisha"),
+            ("PatientName", "ZIELINSKA, PIOTR"),
+        ] {
+            assert!(has(&p, k, v), "{k} = {v} in {p:?}");
+        }
+        // An organisation's address and telephone are quiet and unkeyed; the patient's
+        // are keyed; a patientRole's id is the patient's; a template version is quiet.
+        let line = r#"<templateId root="2.16.840.1.113883.10.20.22.1.1" extension="2015-08-01"/><Pharmacy><Address><PostalCode>98104</PostalCode></Address><CommunicationNumbers><PrimaryTelephone><Number>2065550111</Number></PrimaryTelephone></CommunicationNumbers></Pharmacy><Patient><Address><PostalCode>84160</PostalCode></Address></Patient><recordTarget><patientRole><id extension="1891150205" root="1.2.840.114350.1.13"/></patientRole></recordTarget>"#;
+        let p = pairs(line);
+        assert!(has(&p, "PostalCode", "84160"), "{p:?}");
+        assert!(has(&p, "mrn", "1891150205"), "{p:?}");
+        assert!(
+            !p.iter().any(|(_, v)| v == "98104" || v == "2065550111"),
+            "{p:?}"
+        );
+        let (_, quiet) = quiet_in(line);
+        assert!(quiet.contains(&"2015-08-01"), "{quiet:?}");
+        assert!(quiet.iter().any(|q| q.contains("2065550111")), "{quiet:?}");
+    }
+
+    #[test]
+    fn asap_prescription_monitoring_segments_by_position() {
+        // ASAP 4.2: PAT-02 07 says PAT-03 is an SSN; an 837 PAT (few elements) is not read so.
+        let p = pairs(
+            "pmp upload: TH*4.2*123456*01**20240303*223000*P~IS*7705551212*ACME RX~PAT**07*219099999****BRANDT*OLIVE*M***48 ELM CT**DAYTON*OH*45402*9375550143*19510704*F*01~DSP*00*RX7781290*20240226*0*20240301*0*01*00406052301*60*30*01*01**1234567893*RPH12345*01*20240302~PRE*1234567893*BK1234563**MD998877*OKAFOR*NNAMDI*C*9375550199~AIR****06*S12345678**PRATT*CALEB~PAT*19****D8*20240210~",
+        );
+        for (k, v) in [
+            ("ssn", "219099999"),
+            ("last name", "BRANDT"),
+            ("first name", "OLIVE"),
+            ("address", "48 ELM CT"),
+            ("city", "DAYTON"),
+            ("zip", "45402"),
+            ("phone", "9375550143"),
+            ("dob", "19510704"),
+            ("rx number", "RX7781290"),
+            ("date written", "20240226"),
+            ("date of service", "20240301"),
+            ("date of service", "20240302"),
+            ("npi", "1234567893"),
+            ("dea", "BK1234563"),
+            ("last name", "OKAFOR"),
+            ("drivers license", "S12345678"),
+            ("last name", "PRATT"),
+            ("date of death", "20240210"),
+        ] {
+            assert!(has(&p, k, v), "{k} = {v} in {p:?}");
+        }
+        assert!(!p.iter().any(|(_, v)| v == "F" || v == "ACME RX"));
     }
 
     #[test]
