@@ -261,6 +261,15 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"ORC", 15, 1, "service date"),
     // OBR: observation request. 2/3 order numbers, 6/7/8 requested / observed times,
     // 14 specimen received, 17 call-back phone, 22 result time.
+    // SPM: specimen id, collection and receipt times.
+    (b"SPM", 2, 1, "specimen id"),
+    (b"SPM", 17, 1, "collection date"),
+    (b"SPM", 17, 2, "collection date"),
+    (b"SPM", 18, 1, "collection date"),
+    // RXE / RXD: prescription number (RXE-15, RXD-7), prescriber's DEA (RXE-13).
+    (b"RXE", 13, 1, "dea"),
+    (b"RXE", 15, 1, "rx number"),
+    (b"RXD", 7, 1, "rx number"),
     (b"OBR", 2, 1, "placer order number"),
     (b"OBR", 3, 1, "filler order number"),
     (b"OBR", 6, 1, "service date"),
@@ -414,8 +423,11 @@ fn segment_end(hay: &[u8], from: usize) -> usize {
             {
                 return j;
             }
+            // MLLP's end block (`<FS>`, 0x1C) too.
+            0x1c => return j,
             b'<' if starts_with_ci(&hay[j + 1..], b"cr>")
-                || starts_with_ci(&hay[j + 1..], b"lf>") =>
+                || starts_with_ci(&hay[j + 1..], b"lf>")
+                || starts_with_ci(&hay[j + 1..], b"fs>") =>
             {
                 return j;
             }
@@ -463,6 +475,9 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
         let mut fs = bar + 1;
         while fs <= end {
             let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
+            if seg == b"QPD" && field == 3 {
+                query_parameters(hay, fs, fe, out);
+            }
             hl7_field(hay, seg, field, fs, fe, out);
             if HL7_QUIET.contains(&(seg, field)) {
                 quiet.push((fs as u32, fe as u32));
@@ -474,6 +489,40 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
             fs = fe + 1;
         }
         from = end.max(from);
+    }
+}
+
+/// QPD-3 of an IHE PDQ query (`@PID.5.1.1^CRUZ~@PID.7^19571009`): each repetition names a
+/// segment field (and component) and gives the value searched for, keyed as that field.
+fn query_parameters(hay: &[u8], fs: usize, fe: usize, out: &mut Vec<Implicit>) {
+    let mut rs = fs;
+    while rs < fe {
+        let re = memchr::memchr(b'~', &hay[rs..fe]).map_or(fe, |o| rs + o);
+        let rep = &hay[rs..re];
+        if let Some(caret) = memchr::memchr(b'^', rep)
+            && rep.len() > 5
+            && rep[0] == b'@'
+            && rep[4] == b'.'
+        {
+            let seg: &[u8; 3] = rep[1..4].try_into().unwrap_or(b"???");
+            let mut numbers = rep[5..caret].split(|&b| b == b'.').map(|d| {
+                std::str::from_utf8(d)
+                    .ok()
+                    .and_then(|d| d.parse::<u8>().ok())
+            });
+            let field = numbers.next().flatten();
+            let comp = numbers.next().flatten().unwrap_or(1);
+            let key = HL7_MAP
+                .iter()
+                .find(|m| m.0 == seg && Some(m.1) == field && m.2 == comp)
+                .map(|m| m.3);
+            if let Some(key) = key
+                && rs + caret + 1 < re
+            {
+                out.push(Implicit::fixed(key, rs + caret + 1, re));
+            }
+        }
+        rs = re + 1;
     }
 }
 
@@ -2397,6 +2446,26 @@ mod tests {
         assert!(has(&p, "dob", "19620314"));
         assert!(has(&p, "npi", "1234567893"));
         assert!(!p.iter().any(|(_, v)| v == "CLINIC"));
+    }
+
+    #[test]
+    fn hl7_query_parameters_specimens_and_prescriptions() {
+        let p = pairs(
+            "MSH|^~\\&|PORTAL|MGH|EMPI|MGH|20240420005647||QBP^Q22^QBP_Q21|1|P|2.5\\rQPD|IHE PDQ Query|Q88554640|@PID.5.1.1^CRUZ~@PID.5.2^YESENIA~@PID.7^19571009~@PID.11.5^60273\\rSPM|1|A24-4780989^LAB||SER^Serum|||||||||||||20240409111000|20240409130400\\rRXE|1^Q6H|00071015523^atorvastatin^NDC|1||mg||||G|30||1|MS3413731|40375^CHEN^LI NA|0628722<FS><CR>",
+        );
+        for (k, v) in [
+            ("last name", "CRUZ"),
+            ("first name", "YESENIA"),
+            ("dob", "19571009"),
+            ("zip", "60273"),
+            ("specimen id", "A24-4780989"),
+            ("collection date", "20240409111000"),
+            ("collection date", "20240409130400"),
+            ("dea", "MS3413731"),
+            ("rx number", "0628722"),
+        ] {
+            assert!(has(&p, k, v), "{k} = {v} in {p:?}");
+        }
     }
 
     #[test]
