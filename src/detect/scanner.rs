@@ -978,13 +978,13 @@ impl LineState {
             }
             let end = j.min(n);
             if escaped {
-                let mut decoded = std::mem::take(&mut self.decoded);
-                let mut map = std::mem::take(&mut self.decoded_map);
-                decode_json_string(&line[start..end], start, &mut decoded, &mut map);
-                let result = self.scan_text(det, &decoded, 0, Some(&map));
-                self.decoded = decoded;
-                self.decoded_map = map;
-                result?;
+                decode_json_string(
+                    &line[start..end],
+                    start,
+                    &mut self.decoded,
+                    &mut self.decoded_map,
+                );
+                self.scan_decoded(det)?;
             }
             i = end + 1;
         }
@@ -992,13 +992,25 @@ impl LineState {
     }
 
     fn scan_percent_decoded(&mut self, det: &Detector, line: &[u8]) -> Result<(), ScanError> {
-        let mut decoded = std::mem::take(&mut self.decoded);
-        let mut map = std::mem::take(&mut self.decoded_map);
-        decode_percent(line, &mut decoded, &mut map, &mut self.encoded_spaces);
+        decode_percent(
+            line,
+            &mut self.decoded,
+            &mut self.decoded_map,
+            &mut self.encoded_spaces,
+        );
+        let result = self.scan_decoded(det);
+        self.encoded_spaces.clear();
+        result
+    }
+
+    /// Scans `self.decoded`, mapping findings to raw offsets through `self.decoded_map`
+    /// (the buffers are lent out for the scan and put back).
+    fn scan_decoded(&mut self, det: &Detector) -> Result<(), ScanError> {
+        let decoded = std::mem::take(&mut self.decoded);
+        let map = std::mem::take(&mut self.decoded_map);
         let result = self.scan_text(det, &decoded, 0, Some(&map));
         self.decoded = decoded;
         self.decoded_map = map;
-        self.encoded_spaces.clear();
         result
     }
 

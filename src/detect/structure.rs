@@ -492,6 +492,11 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     }
 }
 
+/// A field or component number written in ASCII digits (`5` of `@PID.5.1`, `PID-5|`).
+fn ascii_u8(digits: &[u8]) -> Option<u8> {
+    std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
 /// QPD-3 of an IHE PDQ query (`@PID.5.1.1^CRUZ~@PID.7^19571009`): each repetition names a
 /// segment field (and component) and gives the value searched for, keyed as that field.
 fn query_parameters(hay: &[u8], fs: usize, fe: usize, out: &mut Vec<Implicit>) {
@@ -505,11 +510,7 @@ fn query_parameters(hay: &[u8], fs: usize, fe: usize, out: &mut Vec<Implicit>) {
             && rep[4] == b'.'
         {
             let seg: &[u8; 3] = rep[1..4].try_into().unwrap_or(b"???");
-            let mut numbers = rep[5..caret].split(|&b| b == b'.').map(|d| {
-                std::str::from_utf8(d)
-                    .ok()
-                    .and_then(|d| d.parse::<u8>().ok())
-            });
+            let mut numbers = rep[5..caret].split(|&b| b == b'.').map(ascii_u8);
             let field = numbers.next().flatten();
             let comp = numbers.next().flatten().unwrap_or(1);
             let key = HL7_MAP
@@ -1743,15 +1744,14 @@ fn attr(tag: &[u8], name: &[u8]) -> Option<(usize, usize)> {
 /// `<Pharmacy>`, `<Prescriber>`; CDA `<representedOrganization>`, `<custodian>`): their
 /// address and telephone elements are the organisation's, not a person's.
 fn is_organisation_element(local: &[u8]) -> bool {
-    const EXACT: [&[u8]; 8] = [
-        b"pharmacy",
+    // Whole names; ENDINGS also covers `pharmacy` and `facility` on their own.
+    const EXACT: [&[u8]; 6] = [
         b"prescriber",
         b"supervisor",
         b"custodian",
         b"practice",
         b"clinic",
         b"payer",
-        b"facility",
     ];
     const ENDINGS: [&[u8]; 4] = [b"organization", b"organisation", b"facility", b"pharmacy"];
     EXACT.iter().any(|e| local.eq_ignore_ascii_case(e))
@@ -1798,10 +1798,7 @@ fn xml_hl7_value(hay: &[u8], key: KeyName, vs: usize, ve: usize, out: &mut Vec<I
     if v.len() > 5 && v.starts_with(b"PID-") {
         let digits = v[4..].iter().take_while(|b| b.is_ascii_digit()).count();
         if digits > 0 && v.get(4 + digits) == Some(&b'|') {
-            let field = std::str::from_utf8(&v[4..4 + digits])
-                .ok()
-                .and_then(|d| d.parse::<u8>().ok());
-            if let Some(field) = field {
+            if let Some(field) = ascii_u8(&v[4..4 + digits]) {
                 hl7_field(hay, b"PID", field, vs + 5 + digits, ve, out);
             }
             return true;
@@ -1825,8 +1822,12 @@ fn xml_hl7_value(hay: &[u8], key: KeyName, vs: usize, ve: usize, out: &mut Vec<I
     let (Some(family), Some(given)) = (comps.next(), comps.next()) else {
         return false;
     };
-    let shaped =
-        |p: &[u8]| p.len() >= 2 && p[0].is_ascii_uppercase() && p.iter().all(|&b| name_byte_xml(b));
+    let shaped = |p: &[u8]| {
+        p.len() >= 2
+            && p[0].is_ascii_uppercase()
+            && p.iter()
+                .all(|&b| super::names::name_byte(b) || b"'- ".contains(&b))
+    };
     if !(shaped(family) && shaped(given)) {
         return false;
     }
@@ -1835,10 +1836,6 @@ fn xml_hl7_value(hay: &[u8], key: KeyName, vs: usize, ve: usize, out: &mut Vec<I
     let gs = fs + family.len() + 1;
     out.push(Implicit::fixed("first name", gs, gs + given.len()));
     true
-}
-
-fn name_byte_xml(b: u8) -> bool {
-    b.is_ascii_alphabetic() || b >= 0x80 || b"'- ".contains(&b)
 }
 
 /// The text span's key: the enclosing `name="…"` element's key if there is one, else the
