@@ -129,6 +129,32 @@ fn sql_and_csv_values_take_their_column_names() {
 }
 
 #[test]
+fn headerless_record_rows_are_read_by_their_cells_shapes() {
+    expect(
+        "WARN loader: rejected CLM2031770041|Q77120934|OKONJO|ADAEZE|19580212|20240411|99213|E11.9|1245319599|212.40|DENIED",
+        &[
+            (Name, "OKONJO"),
+            (Name, "ADAEZE"),
+            (Date, "19580212"),
+            (Date, "20240411"),
+            (Npi, "1245319599"),
+        ],
+    );
+    expect(
+        r#"export row "A5530912","Lindqvist, Saoirse","02/29/1952","PO Box 77","Flagstaff","AZ","86001-4410",,Y,PCP-7"#,
+        &[
+            (Name, "Lindqvist, Saoirse"),
+            (Date, "02/29/1952"),
+            (Address, "Flagstaff"),
+            (Zip, "86001-4410"),
+        ],
+    );
+    // Rows about no one: inventory, metrics, a roster of teams.
+    clean("inventory: SKU-100234,Widget,Blue,20240301,19.99,12,warehouse-7");
+    clean("metrics 2024-03-01,us-east-1,i-0abc123def456,RUNNING,1234567,0.53,ok");
+}
+
+#[test]
 fn fhir_name_parts_and_identifier_systems() {
     expect(
         r#"{"resourceType":"Patient","identifier":[{"system":"http://hospital.example.org/mrn","value":"4239992810"}],"name":[{"family":"Young","given":["Kevin","Lee"]}]}"#,

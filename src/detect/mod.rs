@@ -19,6 +19,7 @@ pub mod eval;
 mod literals;
 mod names;
 mod phi_type;
+mod record;
 mod scanner;
 mod shape;
 mod structure;

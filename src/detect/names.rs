@@ -697,7 +697,8 @@ fn is_weekday(w: &[u8]) -> bool {
     })
 }
 
-/// `Smith`, `SMITH`, `O'Brien`, `Smith-Jones`, `McDonald` (one inner capital after Mc/Mac).
+/// `Smith`, `SMITH`, `O'Brien`, `Smith-Jones`, `McDonald`, `DaQuan`, `LeBlanc` (one inner
+/// capital after a name prefix).
 fn name_cased(w: &[u8]) -> bool {
     if w.len() == 1 {
         return w[0].is_ascii_uppercase();
@@ -708,9 +709,17 @@ fn name_cased(w: &[u8]) -> bool {
     w.split(|b| *b == b'\'' || *b == b'-').all(|p| {
         p.is_empty()
             || well_cased(p)
-            || ((p.starts_with(b"Mc") || p.starts_with(b"Mac")) && p.len() > 3)
+            || NAME_PREFIXES.iter().any(|pre| {
+                p.len() >= pre.len() + 3 && p.starts_with(pre) && well_cased(&p[pre.len()..])
+            })
     })
 }
+
+/// Prefixes after which a name carries a second capital: `McDonald`, `MacLeod`,
+/// `DeShawn`, `LaToya`, `DaQuan`, `DuBois`, `DiMaggio`, `LeBlanc`, `JaMarcus`, `VanBuren`.
+const NAME_PREFIXES: [&[u8]; 11] = [
+    b"Mc", b"Mac", b"De", b"La", b"Le", b"Da", b"Di", b"Du", b"Ja", b"Van", b"Von",
+];
 
 fn well_cased(w: &[u8]) -> bool {
     let tail = if w[0].is_ascii() {
@@ -810,7 +819,7 @@ fn is_place_head(w: &[u8]) -> bool {
 }
 
 /// Whether `w` is an upper-case USPS state or territory code.
-fn is_state_code(w: &[u8]) -> bool {
+pub(crate) fn is_state_code(w: &[u8]) -> bool {
     const STATES: &[u8] = b"AKALARAZCACOCTDCDEFLGAHIIAIDILINKSKYLAMAMDMEMIMNMOMSMTNCNDNENHNJNMNVNYOHOKORPAPRRISCSDTNTXUTVAVIVTWAWIWVWYGUASMP";
     w.len() == 2 && w.iter().all(u8::is_ascii_uppercase) && STATES.chunks(2).any(|c| c == w)
 }

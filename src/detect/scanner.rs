@@ -64,6 +64,8 @@ struct LineState {
     spans: Vec<(usize, usize)>,
     litbuf: Vec<u8>,
     structure: Structure,
+    /// Cells of a headerless record row (see `record`).
+    record_cells: Vec<(u32, u32)>,
     /// Dates that pass everything but their keyword context: kept if the line names a
     /// person.
     pending: Vec<(u32, u32, u32)>,
@@ -159,6 +161,7 @@ impl Scanner {
             spans: Vec::new(),
             litbuf: Vec::new(),
             structure: Structure::default(),
+            record_cells: Vec::new(),
             pending: Vec::new(),
             deferred: Vec::new(),
             person_line: false,
@@ -340,6 +343,15 @@ impl LineState {
             .iter()
             .fold(0, |m, h| m | det.lit_marker[h.lit as usize]);
         self.structure.find(hay, markers);
+        // A row with no header (and no other structure) is read by its cells' shapes.
+        if self.structure.found.is_empty() {
+            super::record::find(
+                &det.names,
+                hay,
+                &mut self.record_cells,
+                &mut self.structure.found,
+            );
+        }
         self.shapes.find(hay);
         self.windows.clear();
         let len = hay.len() as u32;

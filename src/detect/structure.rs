@@ -36,7 +36,7 @@ pub struct Implicit {
 
 impl Implicit {
     /// A value at `start..end` under a canonical key.
-    fn fixed(key: &'static str, start: usize, end: usize) -> Self {
+    pub(crate) fn fixed(key: &'static str, start: usize, end: usize) -> Self {
         Implicit {
             key: KeyName::Fixed(key),
             start: start as u32,

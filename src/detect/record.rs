@@ -1,0 +1,407 @@
+//! Headerless delimited rows of a person's record (`E851…|W891…|YOUNG|CODY|19670507|…`,
+//! `"E2912040","Pham, Hiroshi","11/18/1970",…,"Phoenix","AZ","85019"`): an ETL job that
+//! logs the row it rejected writes no header, so no column names say what a cell holds.
+//! The cells' *shapes* and *neighbours* say it instead, once the row is known to be about
+//! a person: a surname cell next to a first-name cell (both in the names dictionary), or a
+//! quoted `Last, First` cell, together with a date or an identifier cell. Then dates,
+//! identifiers, the city before a state code and the ZIP after it get an implicit key and
+//! go through the ordinary key-led rules, like a column under a header would.
+//!
+//! Only lines with at least [`MIN_CELLS`] cells of one delimiter are looked at, and the
+//! cells live in a caller-owned buffer: nothing is allocated per line.
+
+use super::names::{Names, is_state_code};
+use super::structure::Implicit;
+use super::validators::Validator;
+
+/// Fewer cells than this is a log message with a few commas, not a record.
+const MIN_CELLS: usize = 6;
+
+/// The longest cell taken for a value: longer ones are free text.
+const MAX_CELL: usize = 64;
+
+/// What the shape of one cell says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cell {
+    /// A quoted `Last, First` (or `Last, First M`) cell that reads as a name.
+    FullName,
+    /// One to three name-cased words that are no everyday log word (a name part, or a city).
+    Word,
+    /// A date that exists, in a numeric notation.
+    Date,
+    /// Letters, digits and dashes with at least five digits: an identifier.
+    Id,
+    /// A US state code.
+    State,
+    /// Letters (and blanks, dashes, apostrophes, dots) only: a name part, a city or a word,
+    /// told apart by [`words_cell`].
+    Letters,
+    /// Letters with a comma: perhaps a quoted `Last, First`, told by [`full_name_cell`].
+    LettersComma,
+    /// Anything else (amounts, codes, flags, free text, empty cells).
+    Other,
+}
+
+/// Finds the person-record row in `hay`, if any, and pushes its cells' implicit keys to
+/// `out`. `cells` is scratch.
+pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Vec<Implicit>) {
+    let Some(delim) = delimiter(hay) else {
+        return;
+    };
+    split(hay, delim, cells);
+    if cells.len() < MIN_CELLS {
+        return;
+    }
+    // At most 32 cells are classified: a record row is rarely wider, and the bit sets below
+    // stay one word.
+    let n = cells.len().min(32);
+    let cell = |i: usize| -> &[u8] {
+        let (s, e) = cells[i];
+        &hay[s as usize..e as usize]
+    };
+    // Shapes first, with no dictionary lookup: most rows (metrics, inventory) stop here.
+    let mut kinds = [Cell::Other; 32];
+    for (i, k) in kinds.iter_mut().enumerate().take(n) {
+        *k = classify(cell(i));
+    }
+    let kinds = &mut kinds[..n];
+    let support = kinds.iter().any(|k| matches!(k, Cell::Date | Cell::Id));
+    let letters = |k: Cell| matches!(k, Cell::Letters | Cell::LettersComma);
+    if !support
+        || !(0..n).any(|i| {
+            kinds[i] == Cell::LettersComma
+                || (i + 1 < n && letters(kinds[i]) && letters(kinds[i + 1]))
+        })
+    {
+        return;
+    }
+    for (i, k) in kinds.iter_mut().enumerate() {
+        *k = match *k {
+            Cell::Letters => words_cell(names, cell(i)),
+            Cell::LettersComma => full_name_cell(names, cell(i)),
+            k => k,
+        };
+    }
+    let kinds = &*kinds;
+    // A date a living person was born on (1900–2005): with it, two adjacent name-shaped
+    // cells are a name even when the dictionary knows neither (`OKONJO|ADAEZE`); inventory
+    // and metrics rows carry this year's dates, not these.
+    let birth_year =
+        (0..n).any(|i| kinds[i] == Cell::Date && Validator::DateHistoric.check(cell(i)));
+    // The person: a full-name cell, or a surname / first-name pair of adjacent word cells.
+    let mut name_cells = 0u64;
+    for i in 0..n {
+        if kinds[i] == Cell::FullName {
+            name_cells |= 1 << i;
+        }
+        if i + 1 < n
+            && kinds[i] == Cell::Word
+            && kinds[i + 1] == Cell::Word
+            && (names_pair(names, cell(i), cell(i + 1)) || birth_year)
+            && !(i + 2 < n && kinds[i + 2] == Cell::State)
+        {
+            name_cells |= 0b11 << i;
+        }
+    }
+    if name_cells == 0 {
+        return;
+    }
+    let mut first_id = true;
+    let mut first_date = true;
+    for i in 0..n {
+        let (s, e) = (cells[i].0 as usize, cells[i].1 as usize);
+        let key = if name_cells & (1 << i) != 0 {
+            match kinds[i] {
+                Cell::FullName => "patient name",
+                // The first of a pair is the surname in claim and roster exports (`LAST,FIRST`);
+                // both keys screen the value the same way.
+                _ if name_cells & (1 << (i + 1)) != 0
+                    && (i == 0 || name_cells & (1 << (i - 1)) == 0) =>
+                {
+                    "last name"
+                }
+                _ => "first name",
+            }
+        } else {
+            match kinds[i] {
+                _ if i > 0 && kinds[i - 1] == Cell::State && zip_shaped(cell(i)) => "zip",
+                Cell::Date if first_date => {
+                    first_date = false;
+                    "dob"
+                }
+                Cell::Date => "service date",
+                Cell::Id if npi_shaped(cell(i)) => "npi",
+                Cell::Id if first_id => {
+                    first_id = false;
+                    "patient id"
+                }
+                Cell::Id => "claim id",
+                Cell::Word | Cell::Letters if i + 1 < n && kinds[i + 1] == Cell::State => "city",
+                _ => continue,
+            }
+        };
+        out.push(Implicit::fixed(key, s, e));
+    }
+}
+
+/// The delimiter with at least `MIN_CELLS - 1` occurrences: comma, pipe or tab.
+fn delimiter(hay: &[u8]) -> Option<u8> {
+    [b',', b'|', b'\t']
+        .into_iter()
+        .find(|&d| memchr::memchr_iter(d, hay).nth(MIN_CELLS - 2).is_some())
+}
+
+/// Splits the row into cells (quotes removed). The first cell starts after the last blank
+/// before the first delimiter (a log prefix such as `bad record: ` is not part of it) and
+/// the last cell ends at the first blank (a trailing message is not part of it). Stops
+/// (leaving too few cells) at a byte no record cell holds: `=`, braces, `[`, `^`, `<`
+/// (key=value pairs, JSON, HL7, XML).
+fn split(hay: &[u8], delim: u8, cells: &mut Vec<(u32, u32)>) {
+    cells.clear();
+    let Some(first_delim) = memchr::memchr(delim, hay) else {
+        return;
+    };
+    let mut i = hay[..first_delim]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    // A quoted first cell holding a blank (`"Pham, Hiroshi"`) starts at its quote.
+    if let Some(q) = hay[..first_delim].iter().rposition(|&b| b == b'"')
+        && hay[..q].iter().filter(|&&b| b == b'"').count() % 2 == 1
+    {
+        i = hay[..q].iter().rposition(|&b| b == b'"').unwrap_or(i);
+    }
+    let n = hay.len();
+    loop {
+        let (s, e, next) = if i < n && hay[i] == b'"' {
+            let Some(close) = memchr::memchr(b'"', &hay[i + 1..]) else {
+                cells.clear();
+                return;
+            };
+            (i + 1, i + 1 + close, i + 2 + close)
+        } else {
+            let end = hay[i..]
+                .iter()
+                .position(|&b| b == delim)
+                .map_or(n, |p| i + p);
+            (i, end, end)
+        };
+        if hay[s..e]
+            .iter()
+            .any(|b| matches!(b, b'=' | b'{' | b'}' | b'[' | b'^' | b'<'))
+        {
+            cells.clear();
+            return;
+        }
+        if next < n && hay[next] == delim {
+            cells.push((s as u32, e as u32));
+            i = next + 1;
+        } else {
+            // The last cell: cut at the first blank unless it was quoted.
+            let e = if s < e && hay[s.saturating_sub(1)] == b'"' && s > 0 {
+                e
+            } else {
+                hay[s..e]
+                    .iter()
+                    .position(|b| b.is_ascii_whitespace())
+                    .map_or(e, |p| s + p)
+            };
+            cells.push((s as u32, e as u32));
+            return;
+        }
+    }
+}
+
+/// The cell's kind by shape alone (no dictionary lookup).
+fn classify(raw: &[u8]) -> Cell {
+    let v = raw.trim_ascii();
+    if v.is_empty() || v.len() > MAX_CELL {
+        return Cell::Other;
+    }
+    if is_state_code(v) {
+        return Cell::State;
+    }
+    let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        let letters_only = v
+            .iter()
+            .all(|&b| super::names::name_byte(b) || matches!(b, b' ' | b',' | b'-' | b'\'' | b'.'));
+        return match (letters_only, v.contains(&b',')) {
+            (false, _) => Cell::Other,
+            (true, false) => Cell::Letters,
+            (true, true) => Cell::LettersComma,
+        };
+    }
+    if date_shaped(v) && Validator::Date.check(v) {
+        return Cell::Date;
+    }
+    if digits >= 5
+        && v.len() >= 6
+        && v.len() <= 20
+        && v[0].is_ascii_alphanumeric()
+        && v.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+    {
+        return Cell::Id;
+    }
+    Cell::Other
+}
+
+/// A letters-only cell is a [`Cell::Word`] when it holds one to three name-shaped words
+/// that are no everyday log word; it stays [`Cell::Letters`] otherwise.
+fn words_cell(names: &Names, v: &[u8]) -> Cell {
+    let v = v.trim_ascii();
+    if word_count(v) <= 3 && names.name_part_shape(v) {
+        Cell::Word
+    } else {
+        Cell::Letters
+    }
+}
+
+/// `Last, First M` in one quoted cell: a shape no other cell of a record has, so names
+/// outside the dictionary count (`Osei, Wanjiru`, `bin Hamad, Hassan`), but not
+/// `Springfield, IL`.
+fn full_name_cell(names: &Names, v: &[u8]) -> Cell {
+    let v = v.trim_ascii();
+    let Some(comma) = memchr::memchr(b',', v) else {
+        return Cell::Other;
+    };
+    let (last, first) = (v[..comma].trim_ascii(), v[comma + 1..].trim_ascii());
+    let parts_ok = (1..=3).contains(&word_count(last))
+        && (1..=3).contains(&word_count(first))
+        && !is_state_code(first);
+    if parts_ok && (names.any_name(v) || names.name_shape(v)) {
+        Cell::FullName
+    } else {
+        Cell::Other
+    }
+}
+
+fn word_count(w: &[u8]) -> usize {
+    w.split(|&b| b == b' ').filter(|w| !w.is_empty()).count()
+}
+
+/// Two adjacent word cells (already name-shaped, no everyday log word) that read as
+/// `LAST,FIRST` or `FIRST,LAST` by the names dictionary (the first word of a two-word cell
+/// is looked up).
+fn names_pair(names: &Names, a: &[u8], b: &[u8]) -> bool {
+    let (a, b) = (first_word(a), first_word(b));
+    let first = |w: &[u8]| names.is_first(w) && !names.is_common_first(w);
+    // `LAST,FIRST` (the export order of claims and rosters) needs one of the two in the
+    // dictionary: first names from every culture reach these files, and the 1990 lists
+    // know few of them. `FIRST,LAST` needs both.
+    names.is_last(a) || first(b) || (first(a) && names.is_last(b))
+}
+
+/// The first blank-separated word of a trimmed cell.
+fn first_word(w: &[u8]) -> &[u8] {
+    let w = w.trim_ascii();
+    w.split(|&c| c == b' ').next().unwrap_or(w)
+}
+
+/// `19670507`, `11/18/1970`, `1970-11-18`, `3/4/62`: digits and one kind of separator.
+fn date_shaped(v: &[u8]) -> bool {
+    if v.len() == 8 && v.iter().all(u8::is_ascii_digit) {
+        return matches!(&v[..2], b"19" | b"20");
+    }
+    let sep = v.iter().copied().find(|b| !b.is_ascii_digit());
+    let Some(sep) = sep.filter(|s| matches!(s, b'/' | b'-' | b'.')) else {
+        return false;
+    };
+    let mut parts = 0;
+    for p in v.split(|&b| b == sep) {
+        if p.is_empty() || p.len() > 4 || !p.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        parts += 1;
+    }
+    parts == 3 && (6..=10).contains(&v.len())
+}
+
+/// Ten digits passing the NPI check digit (Luhn over `80840` + the number).
+fn npi_shaped(v: &[u8]) -> bool {
+    v.len() == 10 && v.iter().all(u8::is_ascii_digit) && Validator::Npi.check(v)
+}
+
+/// `85019` or `85019-9742`.
+fn zip_shaped(v: &[u8]) -> bool {
+    let v = v.trim_ascii();
+    let five = |p: &[u8]| p.len() == 5 && p.iter().all(u8::is_ascii_digit);
+    match v.len() {
+        5 => five(v),
+        10 => five(&v[..5]) && v[5] == b'-' && v[6..].iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(line: &str) -> Vec<(String, String)> {
+        let names = Names::load();
+        let mut cells = Vec::new();
+        let mut out = Vec::new();
+        find(&names, line.as_bytes(), &mut cells, &mut out);
+        out.iter()
+            .map(|imp| {
+                let super::super::structure::KeyName::Fixed(k) = imp.key else {
+                    panic!("record keys are fixed")
+                };
+                (
+                    k.to_string(),
+                    line[imp.start as usize..imp.end as usize].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_claim_row_without_header_keys_its_cells_by_shape() {
+        let got = keys(
+            "rejected: CLM2024340535673|H85214782|TORRES|JUAN CARLOS|19641130|20240506|71046|I50.9|1234567893|2852.30|PEND",
+        );
+        let has = |k: &str, v: &str| got.iter().any(|(a, b)| a == k && b == v);
+        assert!(has("last name", "TORRES"), "{got:?}");
+        assert!(has("first name", "JUAN CARLOS"), "{got:?}");
+        assert!(has("dob", "19641130"), "{got:?}");
+        assert!(has("service date", "20240506"), "{got:?}");
+        assert!(has("patient id", "CLM2024340535673"), "{got:?}");
+        assert!(has("claim id", "H85214782"), "{got:?}");
+        assert!(has("npi", "1234567893"), "{got:?}");
+        // Codes, amounts and statuses stay unkeyed.
+        assert!(
+            !got.iter()
+                .any(|(_, v)| v == "71046" || v == "2852.30" || v == "PEND")
+        );
+    }
+
+    #[test]
+    fn a_quoted_roster_row_keys_its_city_and_zip_around_the_state() {
+        let got = keys(
+            r#""E2912040","Pham, Hiroshi","11/18/1970","9174 NE Church St","Phoenix","AZ","85019-9742","(206) 502-4732",,Y"#,
+        );
+        let has = |k: &str, v: &str| got.iter().any(|(a, b)| a == k && b == v);
+        assert!(has("patient name", "Pham, Hiroshi"), "{got:?}");
+        assert!(has("city", "Phoenix"), "{got:?}");
+        assert!(has("zip", "85019-9742"), "{got:?}");
+        assert!(has("dob", "11/18/1970"), "{got:?}");
+        assert!(has("patient id", "E2912040"), "{got:?}");
+    }
+
+    #[test]
+    fn rows_about_no_person_are_left_alone() {
+        for line in [
+            // Metrics and inventory rows: no name pair.
+            "2024-03-01,us-east-1,i-0abc123def456,RUNNING,1234567,0.53,ok",
+            "SKU-100234,Widget,Blue,20240301,19.99,12,warehouse-7",
+            // Names but nothing else about them: a list of people in prose.
+            "on call: Maria,Garcia,Team,Alpha,Bravo,Charlie",
+            // key=value pairs are not cells.
+            "a=1,b=2,first=Maria,last=Garcia,dob=19700101,x=9",
+            // Too few cells.
+            "GARCIA,MARIA,19700101,E2912040",
+        ] {
+            assert!(keys(line).is_empty(), "{line}: {:?}", keys(line));
+        }
+    }
+}
