@@ -453,11 +453,19 @@ pub(super) fn starts_with_ci(hay: &[u8], prefix: &[u8]) -> bool {
 
 static MSH: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(b"MSH|"));
 
-/// HL7 fields holding a date that is not about the patient's care: when the event was
-/// recorded (EVN-2), a vaccine lot's expiry (RXA-16) and when the administration was
-/// keyed in (RXA-22). Shape rules stay out of them. (MSH is not walked: its fields are
-/// the envelope's.)
-const HL7_QUIET: [(&[u8; 3], u8); 3] = [(b"EVN", 2), (b"RXA", 16), (b"RXA", 22)];
+/// HL7 fields that hold no PHI although their shapes look like it: when the event was
+/// recorded (EVN-2), a vaccine lot's expiry (RXA-16), when the administration was keyed in
+/// (RXA-22), and the insurance company's name, address and phone (IN1-4, IN1-5, IN1-7: a
+/// payer's PO box and claims line, not the patient's). Shape rules stay out of them. (MSH
+/// is not walked: its fields are the envelope's.)
+const HL7_QUIET: [(&[u8; 3], u8); 6] = [
+    (b"EVN", 2),
+    (b"RXA", 16),
+    (b"RXA", 22),
+    (b"IN1", 4),
+    (b"IN1", 5),
+    (b"IN1", 7),
+];
 
 fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     let message = MSH.find(hay).is_some();
@@ -2595,6 +2603,15 @@ mod tests {
     fn hl7_event_times_and_lot_expiry_are_quiet() {
         let line = "MSH|^~\\&|EPIC|HCC|IRIS|ADHS|20250908075157||VXU^V04|28EH|P|2.5.1\rEVN|V04|20250908075100\rPID|1||48460706^^^MRN^MR||GARCIA^MIGUEL||19331216|U\rRXA|0|1|20240131010424||215^PCV 15^CVX|1.0|mL||00^New^NIP001|2300283498^QURESHI^NOOR^^^^^^NPI|^^^CLINIC||||AS6232|20241109|MOD^Moderna^MVX";
         assert_eq!(quiet_in(line).1, ["20250908075100", "20241109"]);
+        let line = "MSH|^~\\&|EPIC|BVP|SOARIAN|BVP|20240303005936||BAR^P01|9266|P|2.5.1\rIN1|1|MCR^MEDICARE|00952|MEDICARE PART B|PO BOX 24077^^INDIANAPOLIS^IN^46260||(800)555-6938|GRP46419";
+        assert_eq!(
+            quiet_in(line).1,
+            [
+                "MEDICARE PART B",
+                "PO BOX 24077^^INDIANAPOLIS^IN^46260",
+                "(800)555-6938"
+            ]
+        );
     }
 
     #[test]

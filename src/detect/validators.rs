@@ -139,12 +139,129 @@ const SYSTEM_MARKS: [&[u8]; 5] = [
     b"mailer-daemon",
 ];
 
+/// Words a role or department mailbox is made of (`referrals@`, `it-oncall@`,
+/// `billing-notifications@`, `medical.records@`): a local part of these words alone names
+/// a desk, not a person. Sorted (binary search).
+const ROLE_WORDS: [&[u8]; 70] = [
+    b"accounts",
+    b"admin",
+    b"admissions",
+    b"alerts",
+    b"appointments",
+    b"appts",
+    b"billing",
+    b"careteam",
+    b"claims",
+    b"clinic",
+    b"compliance",
+    b"contact",
+    b"csr",
+    b"customerservice",
+    b"dept",
+    b"desk",
+    b"devops",
+    b"dispatch",
+    b"eligibility",
+    b"enrollment",
+    b"feedback",
+    b"finance",
+    b"frontdesk",
+    b"help",
+    b"helpdesk",
+    b"him",
+    b"himdept",
+    b"hr",
+    b"imaging",
+    b"info",
+    b"intake",
+    b"it",
+    b"lab",
+    b"legal",
+    b"mailroom",
+    b"medical",
+    b"medicalrecords",
+    b"member",
+    b"members",
+    b"news",
+    b"newsletter",
+    b"notifications",
+    b"office",
+    b"oncall",
+    b"ops",
+    b"orders",
+    b"patientservices",
+    b"pharmacy",
+    b"portal",
+    b"privacy",
+    b"radiology",
+    b"reception",
+    b"records",
+    b"referral",
+    b"referrals",
+    b"registration",
+    b"reports",
+    b"results",
+    b"sales",
+    b"scheduling",
+    b"security",
+    b"service",
+    b"services",
+    b"sre",
+    b"staff",
+    b"support",
+    b"team",
+    b"triage",
+    b"updates",
+    b"webmaster",
+];
+
+/// Local-part prefixes and suffixes of service accounts (`svc-looker@`, `dbt-runner@`).
+const SERVICE_PREFIXES: [&[u8]; 4] = [b"svc-", b"svc_", b"svc.", b"sa-"];
+const SERVICE_SUFFIXES: [&[u8]; 5] = [b"-runner", b"-bot", b"-svc", b"-service", b"-sa"];
+
+/// Domains whose every address is a machine's: Google Cloud service accounts.
+const MACHINE_DOMAINS: [&[u8]; 1] = [b"gserviceaccount.com"];
+
+/// A role, desk or service-account mailbox rather than a person's.
+fn role_mailbox(local: &[u8], domain: &[u8]) -> bool {
+    let ends_ci =
+        |s: &[u8], t: &[u8]| s.len() >= t.len() && s[s.len() - t.len()..].eq_ignore_ascii_case(t);
+    let starts_ci = |s: &[u8], t: &[u8]| s.len() > t.len() && s[..t.len()].eq_ignore_ascii_case(t);
+    if MACHINE_DOMAINS.iter().any(|d| ends_ci(domain, d))
+        || SERVICE_PREFIXES.iter().any(|p| starts_ci(local, p))
+        || SERVICE_SUFFIXES.iter().any(|p| ends_ci(local, p))
+    {
+        return true;
+    }
+    let mut buf = [0u8; 32];
+    !local.is_empty()
+        && local
+            .split(|&b| matches!(b, b'-' | b'_' | b'.' | b'+'))
+            .all(|w| {
+                if w.is_empty() || w.len() > buf.len() {
+                    return w.is_empty();
+                }
+                let lower = &mut buf[..w.len()];
+                lower.copy_from_slice(w);
+                lower.make_ascii_lowercase();
+                ROLE_WORDS.binary_search(&&*lower).is_ok()
+            })
+}
+
 fn personal_email(span: &[u8]) -> bool {
     // `%40` is an URL-encoded `@`.
     let at = memchr::memchr(b'@', span)
         .or_else(|| memchr::memmem::find(span, b"%40"))
         .unwrap_or(span.len());
     let local = &span[..at];
+    let domain = &span[at..];
+    let domain = domain
+        .strip_prefix(b"@")
+        .or_else(|| domain.strip_prefix(b"%40"))
+        .unwrap_or(domain);
+    if role_mailbox(local, domain) {
+        return false;
+    }
     // Case-folded in place, without a lower-case copy: this runs on every address found.
     let holds = |m: &[u8]| local.windows(m.len()).any(|w| w.eq_ignore_ascii_case(m));
     if SYSTEM_MAILBOXES
@@ -567,6 +684,12 @@ fn nanp(span: &[u8]) -> bool {
     if ds.len() < 10 {
         return false;
     }
+    // Toll-free area codes (800, 833, 844, 855, 866, 877, 888) are an organisation's
+    // lines (a clinic's reminders, a payer's claims desk), never a patient's own.
+    let area_code = ds[0] * 100 + ds[1] * 10 + ds[2];
+    if matches!(area_code, 800 | 833 | 844 | 855 | 866 | 877 | 888) {
+        return false;
+    }
     // Written as (AAA) EEE-NNNN / AAA-EEE-NNNN / AAA.EEE.NNNN the grouping itself says
     // "phone number": test and fictional numbers ((555) 123-4567, 123-456-7890) are
     // written that way and still identify someone in a log. Only bare digit runs need the
@@ -672,6 +795,33 @@ mod tests {
     }
 
     #[test]
+    fn role_and_service_mailboxes_are_not_a_persons() {
+        assert!(ROLE_WORDS.windows(2).all(|w| w[0] < w[1]));
+        for desk in [
+            "referrals@direct.lakeside.example",
+            "it-oncall@clinic.example",
+            "Billing-Notifications@clinic.example",
+            "medical.records@clinic.example",
+            "svc-looker@analytics-prod.iam.gserviceaccount.com",
+            "123456-compute@developer.gserviceaccount.com",
+            "dbt-runner@corp.example",
+        ] {
+            assert!(!Validator::PersonalEmail.check(desk.as_bytes()), "{desk}");
+        }
+        for person in [
+            "lakisha.mosley@direct.northshore.example",
+            "maria.records@gmail.example",
+            "it.nguyen@clinic.example",
+            "hwhite1951%40yahoo.example",
+        ] {
+            assert!(
+                Validator::PersonalEmail.check(person.as_bytes()),
+                "{person}"
+            );
+        }
+    }
+
+    #[test]
     fn dates_must_exist() {
         assert!(Validator::Date.check(b"03/14/1962"));
         assert!(Validator::Date.check(b"1962-03-14"));
@@ -703,6 +853,10 @@ mod tests {
         // Formatted numbers are phones by their grouping, fictional ones included.
         assert!(Validator::Nanp.check(b"(555) 123-4567"));
         assert!(Validator::Nanp.check(b"123-456-7890"));
+        // Toll-free lines belong to organisations.
+        assert!(!Validator::Nanp.check(b"+18885550142"));
+        assert!(!Validator::Nanp.check(b"1-800-555-0199"));
+        assert!(!Validator::Nanp.check(b"(844) 555-0100"));
     }
 
     #[test]
