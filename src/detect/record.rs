@@ -333,6 +333,194 @@ fn zip_shaped(v: &[u8]) -> bool {
     }
 }
 
+// ---------------------------------------------------------------------------------------
+// File and object names built from a person's identity: `MAHMOUD_EMEKA_19420509_CT.dcm`,
+// `2660408-Zhang-Farid-insurance-card.pdf`, `radiology/ct/M0295493/…`.
+
+/// The most parts of one file name that are looked at.
+const MAX_PARTS: usize = 16;
+
+/// Finds file or object names in `hay` that are made of a person's name parts next to a
+/// birth date or an identifier, and pushes their implicit keys. Looked at only around an
+/// underscore glued to a digit (`EMEKA_19420509`) or a dash between a digit and a capital
+/// (`2660408-Zhang`, `Zhang-19420509`): most lines hold neither.
+pub fn file_names(names: &Names, hay: &[u8], out: &mut Vec<Implicit>) {
+    let mut last_segment = usize::MAX;
+    for at in memchr::memchr2_iter(b'_', b'-', hay) {
+        let before = if at > 0 { hay[at - 1] } else { b' ' };
+        let after = hay.get(at + 1).copied().unwrap_or(b' ');
+        let candidate = if hay[at] == b'_' {
+            before.is_ascii_digit() || after.is_ascii_digit()
+        } else {
+            (before.is_ascii_digit() && after.is_ascii_uppercase())
+                || (before.is_ascii_uppercase() && after.is_ascii_digit())
+        };
+        if !candidate {
+            continue;
+        }
+        let (s, e) = segment_around(hay, at);
+        if s != last_segment {
+            last_segment = s;
+            file_name(names, hay, s, e, out);
+        }
+    }
+}
+
+/// The path segment or file name (extension excluded) around `at`.
+fn segment_around(hay: &[u8], at: usize) -> (usize, usize) {
+    let stop = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(
+                b,
+                b'/' | b'"'
+                    | b'\''
+                    | b'='
+                    | b':'
+                    | b'\\'
+                    | b'('
+                    | b')'
+                    | b','
+                    | b'['
+                    | b']'
+                    | b'&'
+                    | b'?'
+                    | b'.'
+                    | b';'
+                    | b'|'
+                    | b'<'
+                    | b'>'
+                    | b'{'
+                    | b'}'
+            )
+    };
+    let s = hay[..at]
+        .iter()
+        .rposition(|&b| stop(b))
+        .map_or(0, |p| p + 1);
+    let e = hay[at..]
+        .iter()
+        .position(|&b| stop(b))
+        .map_or(hay.len(), |p| at + p);
+    (s, e)
+}
+
+/// What one `_`/`-` separated part of a file name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Eight digits that are a birth date (1900–2005).
+    BirthDate,
+    /// Five or more digits, perhaps with letters: an identifier.
+    Id,
+    /// A name-cased word (`ZHANG`, `Farid`, `Zoë`).
+    Word,
+    Other,
+}
+
+fn file_name(names: &Names, hay: &[u8], s: usize, e: usize, out: &mut Vec<Implicit>) {
+    let mut parts = [(0usize, 0usize); MAX_PARTS];
+    let mut n = 0;
+    let mut p = s;
+    while p < e && n < MAX_PARTS {
+        let q = hay[p..e]
+            .iter()
+            .position(|&b| b == b'_' || b == b'-')
+            .map_or(e, |o| p + o);
+        parts[n] = (p, q);
+        n += 1;
+        p = q + 1;
+    }
+    if n < 3 {
+        return;
+    }
+    let mut kinds = [Part::Other; MAX_PARTS];
+    for (k, &(ps, pe)) in kinds.iter_mut().zip(&parts[..n]) {
+        *k = part_kind(&hay[ps..pe]);
+    }
+    let word = |k: usize| -> &[u8] { &hay[parts[k].0..parts[k].1] };
+    for k in 0..n {
+        if !matches!(kinds[k], Part::BirthDate | Part::Id) {
+            continue;
+        }
+        // The name: the words right before (`LAST_FIRST_19420509`), or for an id the
+        // words right after (`2660408-Zhang-Farid-card`).
+        let before = (k.saturating_sub(3)..k)
+            .rev()
+            .take_while(|&j| kinds[j] == Part::Word)
+            .count();
+        let after = if kinds[k] == Part::Id {
+            (k + 1..n.min(k + 4))
+                .take_while(|&j| kinds[j] == Part::Word)
+                .count()
+        } else {
+            0
+        };
+        let run = if before >= 2 {
+            k - before..k
+        } else if after >= 2 {
+            k + 1..k + 1 + after
+        } else {
+            continue;
+        };
+        let shaped = run.clone().all(|j| names.name_part_shape(word(j)));
+        let known = run.clone().any(|j| {
+            names.is_last(word(j)) || (names.is_first(word(j)) && !names.is_common_first(word(j)))
+        });
+        // A birth date next to them is evidence enough (`BEGUM_ABEBE_19311003`); an id
+        // alone needs the dictionary to know one of the words.
+        if !shaped || !(known || kinds[k] == Part::BirthDate) {
+            continue;
+        }
+        for j in run.clone() {
+            let key = if j == run.start {
+                "last name"
+            } else {
+                "first name"
+            };
+            out.push(Implicit::fixed(key, parts[j].0, parts[j].1));
+        }
+        let key = if kinds[k] == Part::BirthDate {
+            "dob"
+        } else {
+            "patient id"
+        };
+        out.push(Implicit::fixed(key, parts[k].0, parts[k].1));
+        // The folder holding a person's files is often named by their record number
+        // (`radiology/ct/M029549392/MAHMOUD_EMEKA_…`).
+        if s > 0 && hay[s - 1] == b'/' {
+            let ps = hay[..s - 1]
+                .iter()
+                .rposition(|&b| b == b'/' || b == b'"' || b.is_ascii_whitespace())
+                .map_or(0, |o| o + 1);
+            if part_kind(&hay[ps..s - 1]) == Part::Id {
+                out.push(Implicit::fixed("patient id", ps, s - 1));
+            }
+        }
+        return;
+    }
+}
+
+fn part_kind(v: &[u8]) -> Part {
+    let digits = v.iter().filter(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        let cased = v.first().is_some_and(|b| b.is_ascii_uppercase())
+            && v.len() >= 2
+            && v.iter().all(|&b| super::names::name_byte(b) || b == b'\'');
+        return if cased { Part::Word } else { Part::Other };
+    }
+    // Eight digits that make a date are a date: a birth date, or a run or build date.
+    if digits == 8 && v.len() == 8 && Validator::Date.check(v) {
+        return if Validator::DateHistoric.check(v) {
+            Part::BirthDate
+        } else {
+            Part::Other
+        };
+    }
+    if digits >= 5 && v.len() <= 20 && v.iter().all(u8::is_ascii_alphanumeric) {
+        return Part::Id;
+    }
+    Part::Other
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,6 +574,55 @@ mod tests {
         assert!(has("zip", "85019-9742"), "{got:?}");
         assert!(has("dob", "11/18/1970"), "{got:?}");
         assert!(has("patient id", "E2912040"), "{got:?}");
+    }
+
+    fn file_keys(line: &str) -> Vec<(String, String)> {
+        let names = Names::load();
+        let mut out = Vec::new();
+        file_names(&names, line.as_bytes(), &mut out);
+        out.iter()
+            .map(|imp| {
+                let super::super::structure::KeyName::Fixed(k) = imp.key else {
+                    panic!("file name keys are fixed")
+                };
+                (
+                    k.to_string(),
+                    line[imp.start as usize..imp.end as usize].to_string(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn file_names_made_of_a_persons_identity() {
+        let got =
+            file_keys(r#"{"key":"radiology/ct/M029549392/GARCIA_MARIA_19420509_CT_CHEST.dcm"}"#);
+        let has = |k: &str, v: &str| got.iter().any(|(a, b)| a == k && b == v);
+        assert!(has("last name", "GARCIA"), "{got:?}");
+        assert!(has("first name", "MARIA"), "{got:?}");
+        assert!(has("dob", "19420509"), "{got:?}");
+        assert!(has("patient id", "M029549392"), "{got:?}");
+        assert!(
+            !got.iter().any(|(_, v)| v == "CT" || v == "CHEST"),
+            "{got:?}"
+        );
+        let got = file_keys("uploaded scanned/intake/HM2660408-Nguyen-Farid-insurance-card.pdf ok");
+        let has = |k: &str, v: &str| got.iter().any(|(a, b)| a == k && b == v);
+        assert!(
+            has("last name", "Nguyen") && has("first name", "Farid"),
+            "{got:?}"
+        );
+        assert!(has("patient id", "HM2660408"), "{got:?}");
+        // Builds, releases and pods carry no one's name.
+        for line in [
+            "artifact build_20240301_1234567.tar.gz",
+            "pod ehr-api-7f9c8d6b5-xk2lp restarted",
+            "backup snapshot_DB_MAIN_20240301.sql",
+            "file report_Q1_2024_0012345.pdf",
+            "id 5f3e-ABCD-1234-DEADBEEF0123",
+        ] {
+            assert!(file_keys(line).is_empty(), "{line}: {:?}", file_keys(line));
+        }
     }
 
     #[test]

@@ -352,6 +352,8 @@ impl LineState {
                 &mut self.structure.found,
             );
         }
+        // File and object names built from a person's identity (`LAST_FIRST_19420509.pdf`).
+        super::record::file_names(&det.names, hay, &mut self.structure.found);
         self.shapes.find(hay);
         self.windows.clear();
         let len = hay.len() as u32;

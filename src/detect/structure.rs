@@ -67,7 +67,7 @@ pub const NCPDP: u8 = 64;
 
 /// The words that announce the marker-gated decoders. The detector adds them to its
 /// literal pass, so one scan finds them instead of a substring search per decoder per line.
-pub const MARKER_WORDS: [(&str, u8); 25] = [
+pub const MARKER_WORDS: [(&str, u8); 28] = [
     ("insert into", SQL_INSERT),
     ("header", CSV_HEADER),
     ("columns", CSV_HEADER),
@@ -84,6 +84,9 @@ pub const MARKER_WORDS: [(&str, u8); 25] = [
     ("\"resourcetype\"", JSON_PERIOD_AGE),
     ("\u{1c}", NCPDP),
     ("<fs>", NCPDP),
+    ("{fs}", NCPDP),
+    ("<rs>", NCPDP),
+    ("{ss}", NCPDP),
     ("\\x1c", NCPDP),
     ("\\u001c", NCPDP),
     // Segments written with spaces for separators: `AM01 C4=19480226 CA=LAYLA`.
@@ -702,16 +705,18 @@ fn ncpdp_segment_at(hay: &[u8], i: usize) -> bool {
         && hay.get(i + 3).is_some_and(u8::is_ascii_digit)
 }
 
-/// NCPDP separators (FS, GS, RS) as loggers write them out.
-const NCPDP_WRITTEN: [&[u8]; 9] = [
-    b"<FS>", b"<GS>", b"<RS>", b"\\x1c", b"\\x1d", b"\\x1e", b"\\u001c", b"\\u001d", b"\\u001e",
+/// NCPDP separators (FS, GS, RS) as loggers write them out (`{SS}` is a switch's name
+/// for the segment separator, RS).
+const NCPDP_WRITTEN: [&[u8]; 14] = [
+    b"<FS>", b"<GS>", b"<RS>", b"{FS}", b"{GS}", b"{RS}", b"{SS}", b"\\x1c", b"\\x1d", b"\\x1e",
+    b"\\u001c", b"\\u001d", b"\\u001e", b"<SS>",
 ];
 
 /// The length of a separator starting at `hay[i]`, if one does.
 fn ncpdp_separator(hay: &[u8], i: usize) -> Option<usize> {
     match hay[i] {
         0x1c..=0x1e => Some(1),
-        b'<' | b'\\' => NCPDP_WRITTEN
+        b'<' | b'\\' | b'{' => NCPDP_WRITTEN
             .iter()
             .find(|t| starts_with_ci(&hay[i..], t))
             .map(|t| t.len()),
@@ -719,7 +724,41 @@ fn ncpdp_separator(hay: &[u8], i: usize) -> Option<usize> {
     }
 }
 
+/// The fixed-width request header of an NCPDP Telecommunication D.0 transaction: BIN
+/// (6), version `D0`, transaction code (2), processor control number (10), transaction
+/// count (1), service provider id qualifier (2), service provider id (15), date of
+/// service (8), software vendor (10): `003858D0B1A4        1011082256367     20250605SW…`.
+fn ncpdp_header(hay: &[u8], out: &mut Vec<Implicit>) {
+    let Some(at) = memchr::memmem::find(hay, b"D0") else {
+        return;
+    };
+    if at < 6 || !hay[at - 6..at].iter().all(u8::is_ascii_digit) {
+        return;
+    }
+    let base = at - 6;
+    let (qualifier, spid, dos) = (base + 21, base + 23, base + 38);
+    if hay.len() < dos + 8
+        || !hay[at + 2..at + 4].iter().all(u8::is_ascii_alphanumeric)
+        || !hay[dos..dos + 8].iter().all(u8::is_ascii_digit)
+    {
+        return;
+    }
+    let id = &hay[spid..spid + 15];
+    let id_end = spid + id.iter().position(|&b| b == b' ').unwrap_or(15);
+    if id_end > spid {
+        // Qualifier 01 says the service provider id is an NPI.
+        let key = if &hay[qualifier..spid] == b"01" {
+            "npi"
+        } else {
+            "service provider id"
+        };
+        out.push(Implicit::fixed(key, spid, id_end));
+    }
+    out.push(Implicit::fixed("service date", dos, dos + 8));
+}
+
 fn ncpdp(hay: &[u8], out: &mut Vec<Implicit>) {
+    ncpdp_header(hay, out);
     let n = hay.len();
     let mut i = 0;
     while i < n {
@@ -2652,8 +2691,17 @@ mod tests {
     }
 
     #[test]
+    fn ncpdp_request_header_by_position() {
+        let line = "REQ > 003858D0B1A4        1011082256367     20250605SW70258226{SS}{FS}AM04{FS}C256021084988";
+        let p = pairs(line);
+        assert!(has(&p, "npi", "1082256367"), "{p:?}");
+        assert!(has(&p, "service date", "20250605"), "{p:?}");
+        assert!(has(&p, "member id", "56021084988"), "{p:?}");
+    }
+
+    #[test]
     fn ncpdp_fields_map_to_keys_with_any_written_separator() {
-        for fs in ["\u{1c}", "<FS>", "\\x1c"] {
+        for fs in ["\u{1c}", "<FS>", "\\x1c", "{FS}"] {
             let line = format!(
                 "B1 610014D0B1 {fs}AM04{fs}C234270923152{fs}C1326485 AM01{fs}C419480226{fs}CALAYLA{fs}CBKHOURY{fs}CP90377 AM07{fs}D27380225"
             );
