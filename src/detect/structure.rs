@@ -269,6 +269,9 @@ const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     (b"SPM", 17, 1, "collection date"),
     (b"SPM", 17, 2, "collection date"),
     (b"SPM", 18, 1, "collection date"),
+    // RXA: vaccine administration start and end (3/4); 16 and 22 are quiet below.
+    (b"RXA", 3, 1, "service date"),
+    (b"RXA", 4, 1, "service date"),
     // RXE / RXD: prescription number (RXE-15, RXD-7), prescriber's DEA (RXE-13).
     (b"RXE", 13, 1, "dea"),
     (b"RXE", 15, 1, "rx number"),
