@@ -45,6 +45,11 @@ enum Cell {
 /// Finds the person-record row in `hay`, if any, and pushes its cells' implicit keys to
 /// `out`. `cells` is scratch.
 pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Vec<Implicit>) {
+    // A JSON document is not a row (its commas separate members): most lines of a JSON
+    // log stop here.
+    if matches!(hay.trim_ascii_start().first(), Some(b'{' | b'[')) {
+        return;
+    }
     let Some(delim) = delimiter(hay) else {
         return;
     };
@@ -144,11 +149,22 @@ pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Ve
     }
 }
 
-/// The delimiter with at least `MIN_CELLS - 1` occurrences: comma, pipe or tab.
+/// The delimiter with at least `MIN_CELLS - 1` occurrences: comma, pipe or tab, counted
+/// in one pass over the line.
 fn delimiter(hay: &[u8]) -> Option<u8> {
-    [b',', b'|', b'\t']
-        .into_iter()
-        .find(|&d| memchr::memchr_iter(d, hay).nth(MIN_CELLS - 2).is_some())
+    let mut counts = [0usize; 3];
+    for at in memchr::memchr3_iter(b',', b'|', b'\t', hay) {
+        let slot = match hay[at] {
+            b',' => 0,
+            b'|' => 1,
+            _ => 2,
+        };
+        counts[slot] += 1;
+        if counts[slot] == MIN_CELLS - 1 {
+            return Some(hay[at]);
+        }
+    }
+    None
 }
 
 /// Splits the row into cells (quotes removed). The first cell starts after the last blank
