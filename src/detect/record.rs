@@ -541,11 +541,8 @@ fn part_kind(v: &[u8]) -> Part {
 mod tests {
     use super::*;
 
-    fn keys(line: &str) -> Vec<(String, String)> {
-        let names = Names::load();
-        let mut cells = Vec::new();
-        let mut out = Vec::new();
-        find(&names, line.as_bytes(), &mut cells, &mut out);
+    /// (key, value text) of each implicit key in `out`.
+    fn pairs(line: &str, out: &[Implicit]) -> Vec<(String, String)> {
         out.iter()
             .map(|imp| {
                 let super::super::structure::KeyName::Fixed(k) = imp.key else {
@@ -557,6 +554,14 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    fn keys(line: &str) -> Vec<(String, String)> {
+        let names = Names::load();
+        let mut cells = Vec::new();
+        let mut out = Vec::new();
+        find(&names, line.as_bytes(), &mut cells, &mut out);
+        pairs(line, &out)
     }
 
     #[test]
@@ -596,17 +601,7 @@ mod tests {
         let names = Names::load();
         let mut out = Vec::new();
         file_names(&names, line.as_bytes(), &mut out);
-        out.iter()
-            .map(|imp| {
-                let super::super::structure::KeyName::Fixed(k) = imp.key else {
-                    panic!("file name keys are fixed")
-                };
-                (
-                    k.to_string(),
-                    line[imp.start as usize..imp.end as usize].to_string(),
-                )
-            })
-            .collect()
+        pairs(line, &out)
     }
 
     #[test]
