@@ -149,7 +149,7 @@ fn headerless_record_rows_are_read_by_their_cells_shapes() {
             (Zip, "86001-4410"),
         ],
     );
-    // Rows about no one: inventory, metrics, a roster of teams.
+    // Rows about no one: inventory, metrics.
     clean("inventory: SKU-100234,Widget,Blue,20240301,19.99,12,warehouse-7");
     clean("metrics 2024-03-01,us-east-1,i-0abc123def456,RUNNING,1234567,0.53,ok");
 }

@@ -277,6 +277,12 @@ impl Names {
         Self::lookup(&self.last, word)
     }
 
+    /// Whether `word` is a first name that is not also a common word (`Max`, `Will`): a
+    /// first name that counts as evidence on its own.
+    pub fn is_uncommon_first(&self, word: &[u8]) -> bool {
+        self.is_first(word) && !self.is_common_first(word)
+    }
+
     /// Whether `word` is a first name that is also a common word.
     pub fn is_common_first(&self, word: &[u8]) -> bool {
         let mut buf = [0u8; 32];
@@ -306,13 +312,13 @@ impl Names {
             return false;
         }
         let comma = span.contains(&b',');
-        (self.is_first(first) && !self.is_common_first(first))
+        self.is_uncommon_first(first)
             || self.is_last(last) && (full.len() > 1 || self.is_first(last) || !comma)
             // `LAST, First` after a cue: the surname carries it (first names outside the
             // 1990 lists, e.g. `GREEN, Lakshmi`, are common).
             || (comma && self.is_last(first) && full.len() > 1)
             // `Okoro, Elizabeth`: the first name after the comma carries it.
-            || (comma && full.len() == 2 && self.is_first(last) && !self.is_common_first(last))
+            || (comma && full.len() == 2 && self.is_uncommon_first(last))
     }
 
     /// Whether `span`, written right after a strong person cue (`patient`, `pt`, `seen
@@ -942,18 +948,18 @@ pub fn find_pairs(
             // SQL VALUES cells: two adjacent single-quoted capitalised words, one of them
             // a dictionary name ('Oluwaseun', 'Kowalski').
             3 if single_quoted => {
-                (names.is_first(w1) && !names.is_common_first(w1))
+                names.is_uncommon_first(w1)
                     || names.is_last(w2)
                     || names.is_last(w1)
-                    || (names.is_first(w2) && !names.is_common_first(w2))
+                    || names.is_uncommon_first(w2)
             }
-            0 => names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1),
+            0 => names.is_uncommon_first(w1) && names.is_last(w2),
             // CSV/TSV cells: First,Last or Last,First.
             3 => {
-                (names.is_first(w1) && names.is_last(w2) && !names.is_common_first(w1))
-                    || (names.is_last(w1) && names.is_first(w2) && !names.is_common_first(w2))
+                (names.is_uncommon_first(w1) && names.is_last(w2))
+                    || (names.is_last(w1) && names.is_uncommon_first(w2))
             }
-            _ => names.is_last(w1) && names.is_first(w2) && !names.is_common_first(w2),
+            _ => names.is_last(w1) && names.is_uncommon_first(w2),
         };
         if hit {
             if matches!(hay[e1], b'\'' | b'"') {

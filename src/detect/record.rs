@@ -2,13 +2,16 @@
 //! `"E2912040","Pham, Hiroshi","11/18/1970",…,"Phoenix","AZ","85019"`): an ETL job that
 //! logs the row it rejected writes no header, so no column names say what a cell holds.
 //! The cells' *shapes* and *neighbours* say it instead, once the row is known to be about
-//! a person: a surname cell next to a first-name cell (both in the names dictionary), or a
-//! quoted `Last, First` cell, together with a date or an identifier cell. Then dates,
-//! identifiers, the city before a state code and the ZIP after it get an implicit key and
-//! go through the ordinary key-led rules, like a column under a header would.
+//! a person: a surname cell next to a first-name cell (one of them in the names dictionary,
+//! or neither when the row holds a birth date), or a quoted `Last, First` cell, together
+//! with a date or an identifier cell. Then dates, identifiers, the city before a state code
+//! and the ZIP after it get an implicit key and go through the ordinary key-led rules, like
+//! a column under a header would. File and object names built the same way
+//! (`LAST_FIRST_19420509.dcm`) are read by their `_`/`-` separated parts.
 //!
-//! Only lines with at least [`MIN_CELLS`] cells of one delimiter are looked at, and the
-//! cells live in a caller-owned buffer: nothing is allocated per line.
+//! Only lines with at least [`MIN_CELLS`] cells of one delimiter are split, into a
+//! caller-owned buffer; dictionary lookups and date checks (which allocate) run only on
+//! rows whose shapes already hold a date or id cell and adjacent letter cells.
 
 use super::names::{Names, is_state_code};
 use super::structure::Implicit;
@@ -189,7 +192,8 @@ fn split(hay: &[u8], delim: u8, cells: &mut Vec<(u32, u32)>) {
     }
     let n = hay.len();
     loop {
-        let (s, e, next) = if i < n && hay[i] == b'"' {
+        let quoted = i < n && hay[i] == b'"';
+        let (s, e, next) = if quoted {
             let Some(close) = memchr::memchr(b'"', &hay[i + 1..]) else {
                 cells.clear();
                 return;
@@ -214,7 +218,7 @@ fn split(hay: &[u8], delim: u8, cells: &mut Vec<(u32, u32)>) {
             i = next + 1;
         } else {
             // The last cell: cut at the first blank unless it was quoted.
-            let e = if s < e && hay[s.saturating_sub(1)] == b'"' && s > 0 {
+            let e = if quoted {
                 e
             } else {
                 hay[s..e]
@@ -301,11 +305,12 @@ fn word_count(w: &[u8]) -> usize {
 /// is looked up).
 fn names_pair(names: &Names, a: &[u8], b: &[u8]) -> bool {
     let (a, b) = (first_word(a), first_word(b));
-    let first = |w: &[u8]| names.is_first(w) && !names.is_common_first(w);
     // `LAST,FIRST` (the export order of claims and rosters) needs one of the two in the
     // dictionary: first names from every culture reach these files, and the 1990 lists
     // know few of them. `FIRST,LAST` needs both.
-    names.is_last(a) || first(b) || (first(a) && names.is_last(b))
+    names.is_last(a)
+        || names.is_uncommon_first(b)
+        || (names.is_uncommon_first(a) && names.is_last(b))
 }
 
 /// The first blank-separated word of a trimmed cell.
@@ -478,9 +483,9 @@ fn file_name(names: &Names, hay: &[u8], s: usize, e: usize, out: &mut Vec<Implic
             continue;
         };
         let shaped = run.clone().all(|j| names.name_part_shape(word(j)));
-        let known = run.clone().any(|j| {
-            names.is_last(word(j)) || (names.is_first(word(j)) && !names.is_common_first(word(j)))
-        });
+        let known = run
+            .clone()
+            .any(|j| names.is_last(word(j)) || names.is_uncommon_first(word(j)));
         // A birth date next to them is evidence enough (`BEGUM_ABEBE_19311003`); an id
         // alone needs the dictionary to know one of the words.
         if !shaped || !(known || kinds[k] == Part::BirthDate) {
