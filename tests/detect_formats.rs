@@ -334,3 +334,57 @@ fn coded_displays_and_titles_are_not_names() {
         &[(PhiType::Name, "Keisha Dorsey")],
     );
 }
+
+#[test]
+fn clinical_shorthand_dates_and_copulas() {
+    // Notes and alerts leave the year out of dates of care (`adm 4/5`, `appt 4/28`,
+    // `collected 6/25 18:57`) and write `Pt is Last, First`.
+    expect(
+        "77 YOF adm 4/5 for COPD. Pt is Abramowitz, Harpreet (MRN 4934244), PCP appt 4/28. DC'd 4/11 to SNF. Next visit August 23rd.",
+        &[
+            (PhiType::Date, "4/5"),
+            (PhiType::Name, "Abramowitz, Harpreet"),
+            (PhiType::Date, "4/28"),
+            (PhiType::Date, "4/11"),
+            (PhiType::Date, "August 23rd"),
+        ],
+    );
+    expect(
+        "specimen collected 6/25 18:57 - notify Dr. Kaplan",
+        &[(PhiType::Date, "6/25")],
+    );
+    // Scores, ratios and a card's expiry are not month/days, even on a line about a person.
+    let got = findings(
+        r#"pt seen, pain 6/10, BP 95/60, strength 5/5; {"guarantor":"Naveen Brooks","exp":"04/30"}"#,
+    );
+    assert!(
+        got.iter().all(|(t, _)| *t != PhiType::Date),
+        "a ratio or expiry read as a date: {got:?}"
+    );
+}
+
+#[test]
+fn person_values_under_role_keys_and_whole_quoted_values() {
+    expect(
+        "FROI|02|EMPLOYEE=QUISPE,MILAN|TREATING=Lucia Petrossian|ST=MO",
+        &[
+            (PhiType::Name, "QUISPE,MILAN"),
+            (PhiType::Name, "Lucia Petrossian"),
+        ],
+    );
+    expect(
+        r#"Event=InfusionStopped PatientName="PARK,PRIYA" Location=PCU-433-A"#,
+        &[(PhiType::Name, "PARK,PRIYA")],
+    );
+    // A key's whole quoted value of two name-cased words, one in the dictionary.
+    expect(
+        r#"event=GRANT approver1="Ifeoma Kaplan" approver2="Aroha Castillo""#,
+        &[
+            (PhiType::Name, "Ifeoma Kaplan"),
+            (PhiType::Name, "Aroha Castillo"),
+        ],
+    );
+    clean(
+        r#"{"event": "Order Placed", "x": "Will Power", "code": "Patient Record", "mode": "Application Start"}"#,
+    );
+}

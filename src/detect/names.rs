@@ -343,9 +343,22 @@ impl Names {
             return true;
         }
         let full = words.iter().filter(|w| w.len() >= 2).count();
-        if !words_allowed.contains(&full) || !words.iter().all(|w| name_cased(w)) {
-            return false;
-        }
+        words_allowed.contains(&full)
+            && words.iter().all(|w| name_cased(w))
+            && self.no_log_words(&words)
+    }
+
+    /// Whether `span` is two name-cased words, none of them an everyday log word or an
+    /// organisation's (`Patient Record`, `Application Start`, `ACME CORP` are not people
+    /// even where the dictionary knows `Record` or `Start` as surnames).
+    pub fn plain_pair(&self, span: &[u8]) -> bool {
+        let words = name_words(span);
+        words.len() == 2
+            && words.iter().all(|w| name_cased(w) && !is_org_word(w))
+            && self.no_log_words(&words)
+    }
+
+    fn no_log_words(&self, words: &[&[u8]]) -> bool {
         let mut buf = [0u8; 32];
         !words.iter().any(|w| {
             let Some(u) = Self::upper(w, &mut buf) else {
@@ -657,6 +670,7 @@ const NOT_NAMES: &[&[u8]] = &[
     b"WAITLIST",
     b"WARD",
     b"WEB",
+    b"WHERE",
     b"WIDGET",
     b"WORKER",
     b"WORKFLOW",
@@ -944,7 +958,19 @@ pub fn find_pairs(
             continue;
         }
         let single_quoted = hay[e1] == b'\'';
+        // `approver="Ifeoma Kaplan"`, `"grantee": "Oluwadamilare Drummond"`: the whole
+        // quoted value of a key is the two words, so one of them in the dictionary will do.
+        let whole_value = sep_kind == 0
+            && i >= 2
+            && hay[i - 1] == b'"'
+            && hay.get(e2) == Some(&b'"')
+            && (matches!(hay[i - 2], b'=' | b':')
+                || (i >= 3 && hay[i - 2] == b' ' && hay[i - 3] == b':'));
         let hit = match sep_kind {
+            0 if whole_value => {
+                (names.is_uncommon_first(w1) || names.is_last(w2) && !names.is_common_first(w1))
+                    && names.plain_pair(&hay[i..e2])
+            }
             // SQL VALUES cells: two adjacent single-quoted capitalised words, one of them
             // a dictionary name ('Oluwaseun', 'Kowalski').
             3 if single_quoted => {

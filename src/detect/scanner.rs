@@ -12,7 +12,7 @@ use super::catalog::{Rule, RuleValidator, Trigger};
 use super::literals::{Hit, LiteralScratch};
 use super::shape::{Shapes, is_month_word};
 use super::structure::{Implicit, KeyName, Structure, find_ci, starts_with_ci};
-use super::validators::{parse_ipv4, parse_ipv6};
+use super::validators::{Validator, parse_ipv4, parse_ipv6};
 use super::{Detector, Finding, PhiType, RuleIdx};
 
 /// A line that could not be scanned (the caller fails closed).
@@ -641,8 +641,12 @@ impl LineState {
         }
         // A date without a date keyword is still personal on a line about a person (one
         // with a name, MRN, SSN or member id): unless it opens the line (the log's own
-        // timestamp).
-        if rule.phi_type == PhiType::Date && !hay[..s].iter().all(|b| !b.is_ascii_alphanumeric()) {
+        // timestamp). A month/day without a year is not: away from its cue it is as often
+        // a card's expiry or a ratio (`"exp":"04/30"`, `pouch 11/28`).
+        if rule.phi_type == PhiType::Date
+            && rule.validator != Some(RuleValidator::Pure(Validator::MonthDay))
+            && !hay[..s].iter().all(|b| !b.is_ascii_alphanumeric())
+        {
             return Verdict::IfPerson;
         }
         Verdict::Reject
@@ -1604,10 +1608,14 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
         if hay[k] == b',' {
             k += 1;
         }
-        if k >= n || hay[k] != b' ' {
-            break;
+        // `patient_name=PARK,PRIYA`: a name's comma needs no blank after it.
+        let glued = ty == PhiType::Name && k > e && k < n && hay[k].is_ascii_uppercase();
+        if !glued {
+            if k >= n || hay[k] != b' ' {
+                break;
+            }
+            k += 1;
         }
-        k += 1;
         if k >= n
             || !(hay[k].is_ascii_uppercase()
                 || (allow_digits && hay[k].is_ascii_digit())
@@ -1635,7 +1643,11 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
             break;
         }
         // A name stops at an all-caps keyword ("John Smith DOB").
-        if ty == PhiType::Name && word.len() > 1 && word.iter().all(|b| !b.is_ascii_lowercase()) {
+        if ty == PhiType::Name
+            && !glued
+            && word.len() > 1
+            && word.iter().all(|b| !b.is_ascii_lowercase())
+        {
             break;
         }
         e = t;

@@ -168,7 +168,9 @@ impl Shapes {
         // Letters glued to either end (hex ids, "12ms", "v1") make it no number: most
         // digit runs of a timestamp or an id end here.
         let glued = |b: u8| b.is_ascii_alphabetic() || b == b'_';
-        if (s > 0 && glued(hay[s - 1])) || (end < n && glued(hay[end]) && !age_unit(hay, s, end)) {
+        if (s > 0 && glued(hay[s - 1]))
+            || (end < n && glued(hay[end]) && !glue_allowed(hay, s, end))
+        {
             return end;
         }
         let digits = u16::try_from(count(&m.digit(), first, digits_end)).unwrap_or(u16::MAX);
@@ -220,12 +222,20 @@ impl Shapes {
     }
 }
 
-/// An age written against its unit, `93yo` or `92y/o` (the `y` at `end`): the one number a
-/// letter may glue to and stay a digit token, since the age rule's gate looks for the `y`.
-fn age_unit(hay: &[u8], start: usize, end: usize) -> bool {
-    matches!(hay[end], b'y' | b'Y')
-        && (2..=3).contains(&(end - start))
-        && hay[start..end].iter().all(u8::is_ascii_digit)
+/// The numbers a letter may glue to and stay digit tokens: an age written against its unit,
+/// `93yo` or `92y/o` (the age rule's gate looks for the `y` at `end`), and an ordinal day,
+/// `23rd` (`August 23rd`, a date with no year).
+fn glue_allowed(hay: &[u8], start: usize, end: usize) -> bool {
+    let number = hay[start..end].iter().all(u8::is_ascii_digit);
+    let age_unit = matches!(hay[end], b'y' | b'Y') && (2..=3).contains(&(end - start));
+    let ordinal = (1..=2).contains(&(end - start))
+        && hay.get(end..end + 2).is_some_and(|s| {
+            [&b"st"[..], b"nd", b"rd", b"th"]
+                .iter()
+                .any(|o| s.eq_ignore_ascii_case(o))
+        })
+        && hay.get(end + 2).is_none_or(|b| !b.is_ascii_alphanumeric());
+    number && (age_unit || ordinal)
 }
 
 /// A cheap necessary condition on a rule's trigger (a shape token or a keyword hit), checked
@@ -344,6 +354,18 @@ fn name_follows(hay: &[u8], p: usize) -> bool {
         super::names::starts_upper(&hay[q.min(hay.len())..])
     };
     if capital_after_separators(p) {
+        return true;
+    }
+    // `Pt is Abramowitz, Harpreet`: a copula between the cue and the name.
+    let blank = hay
+        .get(p..)
+        .map_or(0, |rest| rest.iter().take_while(|&&b| b == b' ').count());
+    let verb = p + blank;
+    if [&b"is "[..], b"was "].iter().any(|v| {
+        hay.get(verb..verb + v.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(v))
+            && capital_after_separators(verb + v.len())
+    }) {
         return true;
     }
     let q = p + usize::from(hay.get(p).is_some_and(|b| b" _-".contains(b)));
@@ -718,7 +740,7 @@ mod reference {
             // Letters glued to either end (hex ids, "12ms", "v1") make it no number.
             let glued = |b: u8| b.is_ascii_alphabetic() || b == b'_';
             let glued_before = s > 0 && glued(hay[s - 1]);
-            let glued_after = end < n && glued(hay[end]) && !super::age_unit(hay, s, end);
+            let glued_after = end < n && glued(hay[end]) && !super::glue_allowed(hay, s, end);
             if !glued_before && !glued_after {
                 self.digits.push(Token {
                     start: s as u32,

@@ -37,6 +37,8 @@ pub enum Validator {
     Ipv6,
     /// A calendar date that exists, year 1900–2100 when four digits are given.
     Date,
+    /// A month/day without a year (`4/28`, `12/9`): the day exists in that month.
+    MonthDay,
     /// A valid date with a four-digit year in 1900–2005, not a sentinel (1970-01-01, Jan 1 1900/1901).
     DateHistoric,
     /// NANP phone: area and exchange codes start with 2–9.
@@ -73,6 +75,7 @@ impl std::str::FromStr for Validator {
             "ipv6" => Self::Ipv6,
             "date" => Self::Date,
             "date_historic" => Self::DateHistoric,
+            "month_day" => Self::MonthDay,
             "nanp" => Self::Nanp,
             "age_over_89" => Self::AgeOver89,
             "zip" => Self::Zip,
@@ -101,6 +104,7 @@ impl Validator {
             Self::Ipv6 => parse_ipv6(span).is_some(),
             Self::Date => date(span),
             Self::DateHistoric => date_historic(span),
+            Self::MonthDay => month_day(span),
             Self::Nanp => nanp(span),
             Self::AgeOver89 => age_over_89(span),
             Self::Zip => zip(span),
@@ -602,9 +606,14 @@ fn date(span: &[u8]) -> bool {
             // "March 1962" / "03/1962" month-year: plausible when the year is four digits.
             let (a, b) = (&parts[0], &parts[1]);
             let m = month_name(a).or_else(|| num(a));
+            // "August 23rd": a month name and an ordinal day, no year.
+            let ordinal = span.last().is_some_and(u8::is_ascii_alphabetic);
             match (m, num(b)) {
                 (Some(m), Some(y)) if b.len() == 4 => {
                     (1..=12).contains(&m) && (1880..=2100).contains(&y)
+                }
+                (Some(m), Some(d)) if ordinal && month_name(a).is_some() => {
+                    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(m, None)
                 }
                 _ => false,
             }
@@ -638,6 +647,22 @@ fn date(span: &[u8]) -> bool {
         }
         _ => false,
     }
+}
+
+/// `M/D` or `MM/DD` whose day exists in that month (29 February included: no year says
+/// otherwise).
+fn month_day(span: &[u8]) -> bool {
+    let Some(slash) = memchr::memchr(b'/', span) else {
+        return false;
+    };
+    let number = |p: &[u8]| (1..=2).contains(&p.len()) && p.iter().all(u8::is_ascii_digit);
+    let (m, d) = (&span[..slash], &span[slash + 1..]);
+    if !number(m) || !number(d) {
+        return false;
+    }
+    let value = |p: &[u8]| p.iter().fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
+    let (m, d) = (value(m), value(d));
+    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(m, None)
 }
 
 fn date_historic(span: &[u8]) -> bool {
@@ -821,6 +846,18 @@ mod tests {
     }
 
     #[test]
+    fn a_month_day_must_exist() {
+        assert!(Validator::MonthDay.check(b"4/28"));
+        assert!(Validator::MonthDay.check(b"12/9"));
+        assert!(Validator::MonthDay.check(b"2/29"));
+        assert!(!Validator::MonthDay.check(b"2/30"));
+        assert!(!Validator::MonthDay.check(b"13/1"));
+        assert!(!Validator::MonthDay.check(b"6/0"));
+        assert!(!Validator::MonthDay.check(b"4/123"));
+        assert!(!Validator::MonthDay.check(b"4/"));
+    }
+
+    #[test]
     fn dates_must_exist() {
         assert!(Validator::Date.check(b"03/14/1962"));
         assert!(Validator::Date.check(b"1962-03-14"));
@@ -835,6 +872,9 @@ mod tests {
         // Dotted with a four-digit year is a date; with two digits it is a version.
         assert!(Validator::Date.check(b"14.03.1962"));
         assert!(!Validator::Date.check(b"8.29.15"));
+        assert!(Validator::Date.check(b"August 23rd"));
+        assert!(!Validator::Date.check(b"August 32nd"));
+        assert!(!Validator::Date.check(b"08 23rd"));
     }
 
     #[test]
