@@ -388,3 +388,30 @@ fn person_values_under_role_keys_and_whole_quoted_values() {
         r#"{"event": "Order Placed", "x": "Will Power", "code": "Patient Record", "mode": "Application Start"}"#,
     );
 }
+
+#[test]
+fn ids_and_names_written_beside_each_other() {
+    expect(
+        "S/O/A/P for Madison Lopez (3058016): stable; seen w/ wife",
+        &[(PhiType::Name, "Madison Lopez"), (PhiType::Mrn, "3058016")],
+    );
+    expect(
+        "Sepsis BPA fired for Z621970 / Zofia Adeyemi DOB 01/01/1961 - lactate pending",
+        &[
+            (PhiType::Mrn, "Z621970"),
+            (PhiType::Name, "Zofia Adeyemi"),
+            (PhiType::Date, "01/01/1961"),
+        ],
+    );
+    expect(
+        "AUDIT action=SEND_MESSAGE patient=MRN7588626 (Kaur, Emeka) ip=10.0.0.1",
+        &[(PhiType::Name, "Kaur, Emeka")],
+    );
+    // Beside a name, a short number or a word in parentheses is no record number.
+    let got = findings("patient Madison Lopez (86 YO F) ext (x4521), Dr. Chen (nephro)");
+    assert!(
+        got.iter()
+            .all(|(t, _)| *t == PhiType::Name || *t == PhiType::AgeOver89),
+        "{got:?}"
+    );
+}

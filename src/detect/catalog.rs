@@ -70,7 +70,7 @@ pub struct RuleSpec {
     /// Key-led rule: the keys (normalised) whose whole value is this type.
     #[serde(default)]
     pub keys: Vec<String>,
-    /// A rule implemented in code (`name_pair`).
+    /// A rule implemented in code (`name_pair`, `id_beside_name`, `name_beside_id`).
     #[serde(default)]
     pub builtin: Option<String>,
     /// Capture group that marks the span (default: 1 when the pattern has one, else 0).
@@ -231,6 +231,9 @@ pub enum RuleValidator {
     /// Reads as a name after a strong cue: a dictionary name, or two to four name-cased
     /// words that are not everyday log words.
     NameShape,
+    /// Two to four name-cased words none of which is an everyday log or organisation word,
+    /// whatever the dictionary says (`Patient Record` holds the surname `Record`).
+    NamePlain,
     /// One part of a name under a name-part key: one to three name-cased words that are
     /// not everyday log words, in the dictionary or not.
     NamePart,
@@ -248,6 +251,7 @@ impl std::str::FromStr for RuleValidator {
         Ok(match s {
             "name" => Self::Name,
             "name_shape" => Self::NameShape,
+            "name_plain" => Self::NamePlain,
             "name_part" => Self::NamePart,
             "has_digit" => Self::HasDigit,
             "has_letter" => Self::HasLetter,
@@ -256,6 +260,9 @@ impl std::str::FromStr for RuleValidator {
         })
     }
 }
+
+/// The detectors written in code that a rule can name as its `builtin`.
+const BUILTINS: [&str; 3] = ["name_pair", "id_beside_name", "name_beside_id"];
 
 /// Parses every built-in rule file.
 pub fn builtin_specs() -> Result<Vec<RuleSpec>, DetectBuildError> {
@@ -395,7 +402,7 @@ pub fn compile_rule(spec: RuleSpec) -> Result<Rule, DetectBuildError> {
         None => None,
     };
     if let Some(b) = &spec.builtin
-        && b != "name_pair"
+        && !BUILTINS.contains(&b.as_str())
     {
         return Err(bad(format!("unknown builtin `{b}`")));
     }

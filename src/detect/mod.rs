@@ -99,6 +99,10 @@ pub struct Detector {
     hexcolon_rules: Vec<u32>,
     line_rules: Vec<u32>,
     name_pair_rule: Option<u32>,
+    /// The rule of identifiers written beside a found name (`id.beside_name`).
+    id_beside_name_rule: Option<u32>,
+    /// The rule of names in parentheses after a found identifier (`name.beside_id`).
+    name_beside_id_rule: Option<u32>,
     /// Per literal: length of the key spelling it starts with (key literals carry a suffix).
     lit_key_len: Vec<u32>,
     /// Per literal: it starts with a letter or digit, so a hit must start at a word start.
@@ -198,6 +202,8 @@ impl Detector {
         let (mut digit_rules, mut alnum_rules, mut hexcolon_rules, mut line_rules) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let mut name_pair_rule = None;
+        let mut id_beside_name_rule = None;
+        let mut name_beside_id_rule = None;
         let mut lit_key_len: Vec<u32> = Vec::new();
         let grow = |v: &mut Vec<Vec<u32>>, n: usize| {
             if v.len() < n {
@@ -236,7 +242,11 @@ impl Detector {
                 Trigger::Alnum(..) => alnum_rules.push(r),
                 Trigger::HexColon => hexcolon_rules.push(r),
                 Trigger::Line => line_rules.push(r),
-                Trigger::Builtin => name_pair_rule = Some(r),
+                Trigger::Builtin => match rule.spec.builtin.as_deref() {
+                    Some("id_beside_name") => id_beside_name_rule = Some(r),
+                    Some("name_beside_id") => name_beside_id_rule = Some(r),
+                    _ => name_pair_rule = Some(r),
+                },
             }
             let ignore_require =
                 config.date_policy == DatePolicy::All && rule.phi_type == PhiType::Date;
@@ -351,6 +361,8 @@ impl Detector {
             hexcolon_rules,
             line_rules,
             name_pair_rule,
+            id_beside_name_rule,
+            name_beside_id_rule,
             key_norms,
             lit_key_len,
             lit_word_start,

@@ -352,8 +352,15 @@ impl Names {
     /// organisation's (`Patient Record`, `Application Start`, `ACME CORP` are not people
     /// even where the dictionary knows `Record` or `Start` as surnames).
     pub fn plain_pair(&self, span: &[u8]) -> bool {
+        name_words(span).len() == 2 && self.plain_name(span)
+    }
+
+    /// Whether `span` is two to four name-cased words (initials aside), none of them an
+    /// everyday log word or an organisation's, whatever the dictionary says.
+    pub fn plain_name(&self, span: &[u8]) -> bool {
         let words = name_words(span);
-        words.len() == 2
+        let full = words.iter().filter(|w| w.len() >= 2).count();
+        (2..=4).contains(&full)
             && words.iter().all(|w| name_cased(w) && !is_org_word(w))
             && self.no_log_words(&words)
     }

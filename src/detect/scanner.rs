@@ -210,6 +210,7 @@ impl Scanner {
         {
             st.scan_percent_decoded(det, line)?;
         }
+        st.beside(det, line);
         st.echo(line);
         st.resolve(out);
         Ok(())
@@ -241,6 +242,7 @@ impl Scanner {
         }
         st.value_alone = false;
         scanned?;
+        st.beside(det, value);
         st.echo(value);
         st.resolve(out);
         Ok(())
@@ -717,6 +719,7 @@ impl LineState {
             RuleValidator::Pure(p) => p.check(span),
             RuleValidator::Name => det.names.any_name(span),
             RuleValidator::NameShape => det.names.name_shape(span),
+            RuleValidator::NamePlain => det.names.plain_name(span),
             RuleValidator::NamePart => det.names.name_part_shape(span),
             RuleValidator::HasDigit => span.iter().any(u8::is_ascii_digit),
             RuleValidator::HasLetter => {
@@ -1074,6 +1077,45 @@ impl LineState {
         }
     }
 
+    /// Identifiers and names written right beside each other, where one of them was found:
+    /// `Madison Lopez (3058016)`, `Z621970 / Zofia Adeyemi`, `patient=MRN7588626 (Kaur,
+    /// Emeka)`. The pair is one person's; the neighbour needs no keyword of its own.
+    fn beside(&mut self, det: &Detector, line: &[u8]) {
+        let found = self.raw.len();
+        for i in 0..found {
+            let f = self.raw[i];
+            if f.phi_type == PhiType::Name {
+                let Some(r) = det.id_beside_name_rule else {
+                    continue;
+                };
+                let spans = [
+                    parenthesised_after(line, f.end),
+                    joined_after(line, f.end),
+                    joined_before(line, f.start),
+                ];
+                for (s, e) in spans.into_iter().flatten() {
+                    if id_shaped(&line[s..e]) && !self.overlaps_raw(s, e) {
+                        self.push_raw(det, r, s, e);
+                    }
+                }
+            } else if BESIDE_IDS.contains(&f.phi_type) {
+                let Some(r) = det.name_beside_id_rule else {
+                    continue;
+                };
+                if let Some((s, e)) = parenthesised_after(line, f.end)
+                    && det.names.name_shape(&line[s..e])
+                    && !self.overlaps_raw(s, e)
+                {
+                    self.push_raw(det, r, s, e);
+                }
+            }
+        }
+    }
+
+    fn overlaps_raw(&self, s: usize, e: usize) -> bool {
+        self.raw.iter().any(|g| g.start < e && s < g.end)
+    }
+
     /// Other whole-token occurrences of `f`'s text (not inside a longer letter/digit run).
     fn echo_token(&mut self, line: &[u8], f: Raw) {
         let needle = &line[f.start..f.end];
@@ -1296,6 +1338,65 @@ fn value_of_a_field(hay: &[u8], key_start: usize) -> bool {
 }
 
 /// Identifier types whose value, found once, is redacted wherever it recurs in the line.
+/// Identifier types whose parenthesised neighbour may be the person's name.
+const BESIDE_IDS: [PhiType; 4] = [
+    PhiType::Mrn,
+    PhiType::Account,
+    PhiType::HealthPlanId,
+    PhiType::OtherId,
+];
+
+/// The inside of `(…)` right after `e` (one blank allowed before it), up to 40 bytes.
+fn parenthesised_after(line: &[u8], e: usize) -> Option<(usize, usize)> {
+    let open = if line.get(e) == Some(&b' ') { e + 1 } else { e };
+    if line.get(open) != Some(&b'(') {
+        return None;
+    }
+    let s = open + 1;
+    let close = s + memchr::memchr(b')', line.get(s..(s + 41).min(line.len()))?)?;
+    (close > s).then_some((s, close))
+}
+
+/// An id-like run right after `e` joined by ` / ` or ` - `.
+fn joined_after(line: &[u8], e: usize) -> Option<(usize, usize)> {
+    let joint = line.get(e..e + 3)?;
+    if joint != b" / " && joint != b" - " {
+        return None;
+    }
+    let s = e + 3;
+    let end = s + line[s..].iter().take_while(|b| id_byte(**b)).count();
+    let clean = end == line.len() || !line[end].is_ascii_alphanumeric();
+    (end > s && clean).then_some((s, end))
+}
+
+/// An id-like run right before `s` joined by ` / ` or ` - `.
+fn joined_before(line: &[u8], s: usize) -> Option<(usize, usize)> {
+    let joint = line.get(s.checked_sub(3)?..s)?;
+    if joint != b" / " && joint != b" - " {
+        return None;
+    }
+    let e = s - 3;
+    let start = e - line[..e].iter().rev().take_while(|b| id_byte(**b)).count();
+    (start < e).then_some((start, e))
+}
+
+fn id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// A record number's shape: 5–16 bytes of letters, digits and dashes, at least five
+/// digits, letters only as a prefix of at most four (`3058016`, `Z621970`, `732-23056`,
+/// `MRN7588626`).
+fn id_shaped(v: &[u8]) -> bool {
+    let prefix = v.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    let rest = &v[prefix..];
+    (5..=16).contains(&v.len())
+        && prefix <= 4
+        && rest.first().is_some_and(u8::is_ascii_digit)
+        && rest.iter().all(|b| b.is_ascii_digit() || *b == b'-')
+        && rest.iter().filter(|b| b.is_ascii_digit()).count() >= 5
+}
+
 const ECHOED_IDS: [PhiType; 8] = [
     PhiType::Mrn,
     PhiType::Ssn,
@@ -1991,6 +2092,31 @@ mod tests {
         let line: String = (1..=20).map(|i| format!("203.0.113.{i} ")).collect();
         s.scan_line(line.as_bytes(), &mut out).expect("scan");
         assert_eq!(out.len(), 20);
+    }
+
+    #[test]
+    fn record_numbers_beside_names_have_a_number_shape() {
+        use super::id_shaped;
+        for ok in [
+            "3058016",
+            "Z621970",
+            "732-23056",
+            "MRN7588626",
+            "HM12246993",
+        ] {
+            assert!(id_shaped(ok.as_bytes()), "{ok}");
+        }
+        for no in [
+            "x4521",
+            "2024",
+            "nephro",
+            "ABCDE12345",
+            "86 YO",
+            "12-34",
+            "A1B2C3D4E5",
+        ] {
+            assert!(!id_shaped(no.as_bytes()), "{no}");
+        }
     }
 
     #[test]
