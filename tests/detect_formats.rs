@@ -415,3 +415,20 @@ fn ids_and_names_written_beside_each_other() {
         "{got:?}"
     );
 }
+
+#[test]
+fn hl7_with_a_logger_rendered_segment_separator() {
+    // `<0x0D>` is one logger's rendering of CR; the header's fields (`EPIC|STJ|`) are not
+    // segments, and the PID that follows is read by field position.
+    expect(
+        r"MSH|^~\&|EPIC|STJ|COIIS|CODOH|20240611105350||VXU^V04^VXU_V04|D7A|P|2.5.1<0x0D>PID|1||0763235570^^^STJ^MR||NDLOVU^TARIQ^RAY^JR||20090529|M||1002-5^Race^CDCREC|26500 Briarwood Pl^^Pueblo^CO^81089^USA^H<0x0D>PD1|||||||||||02^Reminder^HL70215",
+        &[
+            (PhiType::Mrn, "0763235570"),
+            (PhiType::Name, "NDLOVU"),
+            (PhiType::Name, "TARIQ"),
+            (PhiType::Date, "20090529"),
+            (PhiType::Address, "Pueblo"),
+            (PhiType::Zip, "81089"),
+        ],
+    );
+}

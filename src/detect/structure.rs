@@ -384,11 +384,7 @@ fn is_segment_id(hay: &[u8], i: usize, any_id: bool) -> Option<[u8; 3]> {
         return None;
     }
     let id = [hay[i - 3], hay[i - 2], hay[i - 1]];
-    let mapped = HL7_MAP
-        .iter()
-        .map(|m| m.0)
-        .chain(HL7_XCN_FIELDS.iter().map(|m| m.0))
-        .any(|s| *s == id);
+    let mapped = is_known_segment(&id);
     let well_formed = id[0].is_ascii_uppercase()
         && id[1..]
             .iter()
@@ -396,53 +392,53 @@ fn is_segment_id(hay: &[u8], i: usize, any_id: bool) -> Option<[u8; 3]> {
     (mapped || (any_id && well_formed && &id != b"MSH")).then_some(id)
 }
 
-/// Whether `before` ends with a segment separator written out as text (`\r`, `\n`,
-/// `\x0d`, `\u000d`).
-fn after_escaped_newline(before: &[u8]) -> bool {
-    [
-        &b"\\r"[..],
-        b"\\n",
-        b"\\x0d",
-        b"\\x0a",
-        b"\\u000d",
-        b"\\u000a",
-    ]
-    .iter()
-    .any(|sep| {
-        before.len() >= sep.len() && before[before.len() - sep.len()..].eq_ignore_ascii_case(sep)
-    })
+/// Segment separators a logger writes out as text instead of the CR byte (compared
+/// ignoring case; `\r` and `\n` are matched exactly, since `\R\` and `\N\` are HL7
+/// escape sequences).
+const WRITTEN_SEPARATORS: [&[u8]; 10] = [
+    b"\\x0d", b"\\x0a", b"\\u000d", b"\\u000a", b"<cr>", b"<lf>", b"<fs>", b"<0x0d>", b"<0x0a>",
+    b"[cr]",
+];
+
+/// Whether a segment separator written out as text starts at `hay[j]`.
+fn written_separator_at(hay: &[u8], j: usize) -> bool {
+    let rest = &hay[j..];
+    rest.starts_with(b"\\r")
+        || rest.starts_with(b"\\n")
+        || WRITTEN_SEPARATORS
+            .iter()
+            .any(|sep| starts_with_ci(rest, sep))
 }
 
-/// Where a segment ends: CR/LF, an escaped `\r`/`\n`, or whitespace before the next
-/// segment id (`… PV1|`).
+/// Whether `before` ends with a segment separator written out as text.
+fn after_escaped_newline(before: &[u8]) -> bool {
+    let ends_ci = |sep: &[u8]| {
+        before.len() >= sep.len() && before[before.len() - sep.len()..].eq_ignore_ascii_case(sep)
+    };
+    before.ends_with(b"\\r")
+        || before.ends_with(b"\\n")
+        || WRITTEN_SEPARATORS.iter().any(|sep| ends_ci(sep))
+}
+
+/// Where a segment ends: CR/LF, a separator written out as text, MLLP's end block, or a
+/// blank or punctuation right before a known segment id (`… PV1|`, `…>PID|`: a logger's
+/// own rendering of CR that no list holds).
 fn segment_end(hay: &[u8], from: usize) -> usize {
     let n = hay.len();
     let mut j = from;
     while j < n {
         match hay[j] {
-            b'\r' | b'\n' | b'"' => return j,
-            b'\\' if j + 1 < n && matches!(hay[j + 1], b'r' | b'n') => return j,
-            // `\x0d`, `\u000d` and `<CR>`: segment separators written out by a logger.
-            b'\\'
-                if starts_with_ci(&hay[j + 1..], b"x0d")
-                    || starts_with_ci(&hay[j + 1..], b"u000d") =>
-            {
-                return j;
-            }
-            // MLLP's end block (`<FS>`, 0x1C) too.
-            0x1c => return j,
-            b'<' if starts_with_ci(&hay[j + 1..], b"cr>")
-                || starts_with_ci(&hay[j + 1..], b"lf>")
-                || starts_with_ci(&hay[j + 1..], b"fs>") =>
-            {
-                return j;
-            }
-            b' ' | b'\t'
-                if j + 4 < n
-                    && hay[j + 1].is_ascii_uppercase()
+            b'\r' | b'\n' | b'"' | 0x1c => return j,
+            b'\\' | b'<' | b'[' if written_separator_at(hay, j) => return j,
+            b if !b.is_ascii_alphanumeric()
+                && !b"|^~&\\".contains(&b)
+                && j + 4 < n
+                && hay[j + 4] == b'|'
+                && hay[j + 1].is_ascii_uppercase()
+                && (matches!(b, b' ' | b'\t')
                     && hay[j + 2].is_ascii_alphanumeric()
                     && hay[j + 3].is_ascii_alphanumeric()
-                    && hay[j + 4] == b'|' =>
+                    || is_known_segment(&hay[j + 1..j + 4])) =>
             {
                 return j;
             }
@@ -450,6 +446,15 @@ fn segment_end(hay: &[u8], from: usize) -> usize {
         }
     }
     n
+}
+
+/// A segment id the decoder reads fields of.
+fn is_known_segment(id: &[u8]) -> bool {
+    HL7_MAP
+        .iter()
+        .map(|m| m.0)
+        .chain(HL7_XCN_FIELDS.iter().map(|m| m.0))
+        .any(|s| s[..] == *id)
 }
 
 /// Whether `hay` starts with `prefix`, ASCII case ignored.
@@ -479,6 +484,11 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     while let Some(off) = memchr::memchr(b'|', &hay[from..]) {
         let bar = from + off;
         from = bar + 1;
+        // The header's own fields (`MSH|^~\&|EPIC|STJ|…`) are no segments: skip to its end.
+        if bar >= 3 && hay[bar - 3..bar] == *b"MSH" {
+            from = segment_end(hay, bar + 1).max(from);
+            continue;
+        }
         let Some(seg) = is_segment_id(hay, bar, message) else {
             continue;
         };
