@@ -432,3 +432,19 @@ fn hl7_with_a_logger_rendered_segment_separator() {
         ],
     );
 }
+
+#[test]
+fn xml_value_wrappers_take_their_parents_meaning() {
+    // InterSystems SDA: `<City><Code>…</Code></City>`, `<PatientNumber><Number>…`.
+    expect(
+        "SDA3 container: <Patient><BirthTime>1959-06-15T00:00:00</BirthTime><PatientNumbers><PatientNumber><Number>HM13378759</Number><Organization><Code>MVMC</Code></Organization></PatientNumber></PatientNumbers><Address><City><Code>BOWLING GREEN</Code></City><Zip><Code>42170</Code></Zip></Address></Patient>",
+        &[
+            (PhiType::Date, "1959-06-15T00:00:00"),
+            (PhiType::Mrn, "HM13378759"),
+            (PhiType::Address, "BOWLING GREEN"),
+            (PhiType::Zip, "42170"),
+        ],
+    );
+    let got = findings("<Organization><Code>MVMC</Code></Organization>");
+    assert!(got.is_empty(), "{got:?}");
+}

@@ -1914,9 +1914,17 @@ fn xml_text_key(hay: &[u8], lt: usize, ns: usize, ne: usize, named: Option<Named
                 .find(|(k, _)| local.eq_ignore_ascii_case(k))
                 .filter(|_| xml_parent_is_name(hay, lt))
         });
-    part.map_or(KeyName::Column(ns as u32, ne as u32), |&(_, canon)| {
-        KeyName::Fixed(canon)
-    })
+    if let Some(&(_, canon)) = part {
+        return KeyName::Fixed(canon);
+    }
+    if XML_VALUE_WRAPPERS
+        .iter()
+        .any(|w| local.eq_ignore_ascii_case(w))
+        && let Some((ps, pe)) = xml_parent(hay, lt)
+    {
+        return KeyName::Column(ps as u32, pe as u32);
+    }
+    KeyName::Column(ns as u32, ne as u32)
 }
 
 /// An open element that keys the text inside it by its `name="…"` attribute.
@@ -2075,6 +2083,18 @@ fn xml_elements(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>
 /// Whether the element enclosing the tag opening at `lt` is a `…name` element
 /// (`<Name><Given>…`, `<patientName><family>…`).
 fn xml_parent_is_name(hay: &[u8], lt: usize) -> bool {
+    xml_parent(hay, lt).is_some_and(|(s, e)| {
+        let name = &hay[s..e];
+        name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b"name")
+    })
+}
+
+/// Elements that only wrap a value whose meaning is their parent's (InterSystems SDA's
+/// `<City><Code>BOWLING GREEN</Code></City>`, `<PatientNumber><Number>…`).
+const XML_VALUE_WRAPPERS: [&[u8]; 5] = [b"Code", b"Value", b"Number", b"Text", b"Description"];
+
+/// The name of the element enclosing the tag opening at `lt`.
+fn xml_parent(hay: &[u8], lt: usize) -> Option<(usize, usize)> {
     let mut depth = 0u32;
     let mut i = lt;
     while let Some(o) = memchr::memrchr(b'<', &hay[..i]) {
@@ -2098,10 +2118,9 @@ fn xml_parent_is_name(hay: &[u8], lt: usize) -> bool {
         {
             ne += 1;
         }
-        let name = &hay[o + 1..ne];
-        return name.len() >= 4 && name[name.len() - 4..].eq_ignore_ascii_case(b"name");
+        return Some((local_start(hay, o + 1, ne), ne));
     }
-    false
+    None
 }
 
 // ---------------------------------------------------------------------------------------
