@@ -448,3 +448,17 @@ fn xml_value_wrappers_take_their_parents_meaning() {
     let got = findings("<Organization><Code>MVMC</Code></Organization>");
     assert!(got.is_empty(), "{got:?}");
 }
+
+#[test]
+fn multipart_form_parts_are_keyed_by_their_name() {
+    // A logged multipart/form-data body, line breaks escaped: the part's `name="…"` is the
+    // key, its value follows the blank line; an address after `\n` starts after the `n`.
+    expect(
+        r#"POST /v1/intake body=------WebKitFormBoundaryQ\r\nContent-Disposition: form-data; name="first_name"\r\n\r\nJosé\r\n------WebKitFormBoundaryQ\r\nContent-Disposition: form-data; name="dob"\r\n\r\n1940-08-14\r\n------WebKitFormBoundaryQ\r\nContent-Disposition: form-data; name="email"\r\n\r\nbegumj@ymail.com\r\n------WebKitFormBoundaryQ--"#,
+        &[
+            (PhiType::Name, "José"),
+            (PhiType::Date, "1940-08-14"),
+            (PhiType::Email, "begumj@ymail.com"),
+        ],
+    );
+}

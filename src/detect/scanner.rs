@@ -595,6 +595,16 @@ impl LineState {
             if rule.phi_type == PhiType::Name {
                 e = trim_name(hay, s, e);
             }
+            // An address right after an escaped line break (`\r\nana@mail.com` in a logged
+            // multipart body) starts after the escape's letter.
+            if rule.phi_type == PhiType::Email
+                && s > 0
+                && hay[s - 1] == b'\\'
+                && matches!(hay[s], b'n' | b'r' | b't')
+                && s + 1 < e
+            {
+                s += 1;
+            }
             // A MAC or IPv6 address is a whole hex-and-colon run: a 16-pair certificate
             // serial holds neither, and a partial IPv6 match grows to its full address.
             if matches!(rule.trigger, Trigger::HexColon) {
@@ -801,6 +811,18 @@ impl LineState {
             if hay[q..].starts_with(b"\"value\"") {
                 p = skip_blanks(hay, q + 7);
             }
+        }
+        // A multipart/form-data part: `name="first_name"`, its headers' blank line, then
+        // the value (`\r\n\r\nJosé\r\n--boundary`), written as bytes or escaped.
+        if key_start >= 6
+            && hay[key_start - 6..key_start] == *b"name=\""
+            && p > e
+            && let Some(sep) = [&b"\\r\\n\\r\\n"[..], b"\r\n\r\n"]
+                .iter()
+                .find(|sep| hay.get(p..).is_some_and(|rest| rest.starts_with(sep)))
+        {
+            self.push_key_values(det, hay, h.lit, p + sep.len(), true, false);
+            return;
         }
         // `key -> value` (OCR and mapping dumps) as well as `=`, `:` and `=>`.
         let arrow = p + 1 < n && hay[p] == b'-' && hay[p + 1] == b'>';

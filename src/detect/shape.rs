@@ -226,16 +226,18 @@ impl Shapes {
 /// `93yo` or `92y/o` (the age rule's gate looks for the `y` at `end`), and an ordinal day,
 /// `23rd` (`August 23rd`, a date with no year).
 fn glue_allowed(hay: &[u8], start: usize, end: usize) -> bool {
-    let number = hay[start..end].iter().all(u8::is_ascii_digit);
-    let age_unit = matches!(hay[end], b'y' | b'Y') && (2..=3).contains(&(end - start));
-    let ordinal = (1..=2).contains(&(end - start))
+    // Cheapest tests first: most glued tokens are hex ids and `12ms`.
+    let len = end - start;
+    let age_unit = matches!(hay[end], b'y' | b'Y') && (2..=3).contains(&len);
+    let ordinal = (1..=2).contains(&len)
+        && matches!(hay[end] | 0x20, b's' | b'n' | b'r' | b't')
         && hay.get(end..end + 2).is_some_and(|s| {
             [&b"st"[..], b"nd", b"rd", b"th"]
                 .iter()
                 .any(|o| s.eq_ignore_ascii_case(o))
         })
         && hay.get(end + 2).is_none_or(|b| !b.is_ascii_alphanumeric());
-    number && (age_unit || ordinal)
+    (age_unit || ordinal) && hay[start..end].iter().all(u8::is_ascii_digit)
 }
 
 /// A cheap necessary condition on a rule's trigger (a shape token or a keyword hit), checked
