@@ -352,7 +352,8 @@ impl Names {
     /// organisation's (`Patient Record`, `Application Start`, `ACME CORP` are not people
     /// even where the dictionary knows `Record` or `Start` as surnames).
     pub fn plain_pair(&self, span: &[u8]) -> bool {
-        name_words(span).len() == 2 && self.plain_name(span)
+        let words = name_words(span);
+        words.len() == 2 && self.plain_words(&words)
     }
 
     /// Whether `span` is two to four name-cased words (initials aside), none of them an
@@ -360,9 +361,12 @@ impl Names {
     pub fn plain_name(&self, span: &[u8]) -> bool {
         let words = name_words(span);
         let full = words.iter().filter(|w| w.len() >= 2).count();
-        (2..=4).contains(&full)
-            && words.iter().all(|w| name_cased(w) && !is_org_word(w))
-            && self.no_log_words(&words)
+        (2..=4).contains(&full) && self.plain_words(&words)
+    }
+
+    /// Every word name-cased and none a log or organisation word.
+    fn plain_words(&self, words: &[&[u8]]) -> bool {
+        words.iter().all(|w| name_cased(w) && !is_org_word(w)) && self.no_log_words(words)
     }
 
     fn no_log_words(&self, words: &[&[u8]]) -> bool {

@@ -1381,8 +1381,7 @@ fn parenthesised_after(line: &[u8], e: usize) -> Option<(usize, usize)> {
 
 /// An id-like run right after `e` joined by ` / ` or ` - `.
 fn joined_after(line: &[u8], e: usize) -> Option<(usize, usize)> {
-    let joint = line.get(e..e + 3)?;
-    if joint != b" / " && joint != b" - " {
+    if !is_joint(line.get(e..e + 3)?) {
         return None;
     }
     let s = e + 3;
@@ -1393,13 +1392,17 @@ fn joined_after(line: &[u8], e: usize) -> Option<(usize, usize)> {
 
 /// An id-like run right before `s` joined by ` / ` or ` - `.
 fn joined_before(line: &[u8], s: usize) -> Option<(usize, usize)> {
-    let joint = line.get(s.checked_sub(3)?..s)?;
-    if joint != b" / " && joint != b" - " {
+    if !is_joint(line.get(s.checked_sub(3)?..s)?) {
         return None;
     }
     let e = s - 3;
     let start = e - line[..e].iter().rev().take_while(|b| id_byte(**b)).count();
     (start < e).then_some((start, e))
+}
+
+/// ` / ` or ` - `: what joins an id to a name in alert text.
+fn is_joint(j: &[u8]) -> bool {
+    j == b" / " || j == b" - "
 }
 
 fn id_byte(b: u8) -> bool {

@@ -612,9 +612,7 @@ fn date(span: &[u8]) -> bool {
                 (Some(m), Some(y)) if b.len() == 4 => {
                     (1..=12).contains(&m) && (1880..=2100).contains(&y)
                 }
-                (Some(m), Some(d)) if ordinal && month_name(a).is_some() => {
-                    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(m, None)
-                }
+                (Some(m), Some(d)) if ordinal && month_name(a).is_some() => day_exists(m, d),
                 _ => false,
             }
         }
@@ -661,7 +659,11 @@ fn month_day(span: &[u8]) -> bool {
         return false;
     }
     let value = |p: &[u8]| p.iter().fold(0u32, |v, b| v * 10 + u32::from(b - b'0'));
-    let (m, d) = (value(m), value(d));
+    day_exists(value(m), value(d))
+}
+
+/// Whether day `d` of month `m` exists in some year (29 February included).
+fn day_exists(m: u32, d: u32) -> bool {
     (1..=12).contains(&m) && d >= 1 && d <= days_in_month(m, None)
 }
 
