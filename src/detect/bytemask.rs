@@ -21,7 +21,8 @@ const COLON_JOIN: usize = 12;
 const DASH_JOIN: usize = 13;
 const LONG_UPPER: usize = 14;
 const CAPITAL: usize = 15;
-const CLASSES: usize = 16;
+const SPACE: usize = 16;
+const CLASSES: usize = 17;
 
 /// One bit per byte of the line for each class the shape pass asks about, stored 64 bytes
 /// (one word per class) at a time so that a line costs one buffer resize.
@@ -75,7 +76,9 @@ impl ClassMasks {
         /// number (`(217) 555-0123`, `4111 1111`): a digit token is a run of these.
         number = NUMBER;
         /// The first digit of a `number` run that no letter or `_` directly precedes: the
-        /// only places a digit token can start (`T20`, `af02`, `v1` are glued).
+        /// only places a digit token can start (`T20`, `af02`, `v1` are glued). Also set on
+        /// a digit after a space gap inside a `number` run: where a run glued on the left
+        /// (`…df7 71.132.152.156`) still holds whole numbers, looked at from its start.
         number_start = NUMBER_START;
         /// A colon next to another `hex_run` byte: every run of two or more colons holds
         /// one (a lone `:` between keys and values does not).
@@ -134,7 +137,10 @@ impl ClassMasks {
             let cur = &mut self.blocks[w];
             let back = |c: usize| cur[c] << 1 | prev[c] >> 63;
             let ahead = |c: usize| cur[c] >> 1 | next[c] << 63;
-            let number_start = cur[NUMBER] & !back(NUMBER) & !back(GLUE);
+            // A gap holding a space is one or two bytes wide (` `, `- `, ` -`).
+            let back2 = |c: usize| cur[c] << 2 | prev[c] >> 62;
+            let number_start = cur[NUMBER] & !back(NUMBER) & !back(GLUE)
+                | cur[DIGIT] & back(NUMBER) & (back(SPACE) | back2(SPACE));
             let colon_join = cur[COLON] & (back(HEX_RUN) | ahead(HEX_RUN));
             let dash_join = cur[DASH] & back(HEX) & ahead(HEX);
             let capital = cur[UPPER] & !(back(GLUE) | back(DIGIT));
@@ -206,6 +212,7 @@ fn classify_block_avx512(bytes: &[u8; 64], block: &mut [u64; CLASSES]) {
     // `(` and `)` are 0x28 and 0x29; `+` is 0x2b; `.` and `/` are 0x2e and 0x2f.
     block[SEP] = dash | range(b'.', b'/') | range(b'(', b')') | eq(b' ') | eq(b'+');
     block[GLUE] = eq(b'_');
+    block[SPACE] = eq(b' ');
 }
 
 fn classify_block_lanes(bytes: &[u8; 64], block: &mut [u64; CLASSES]) {
@@ -234,6 +241,7 @@ fn classify_block_lanes(bytes: &[u8; 64], block: &mut [u64; CLASSES]) {
         block[COLON] |= bits(eq(b':'));
         block[SEP] |= bits(dash | eq(b'.') | eq(b'/') | eq(b'(') | eq(b')') | eq(b' ') | eq(b'+'));
         block[GLUE] |= bits(eq(b'_'));
+        block[SPACE] |= bits(eq(b' '));
     }
 }
 
@@ -342,6 +350,11 @@ mod tests {
                 class: SEP,
             };
             assert_eq!(bit(sep), b"-./() +".contains(b), "byte {b}");
+            let space = View {
+                blocks: &m.blocks,
+                class: SPACE,
+            };
+            assert_eq!(bit(space), *b == b' ', "byte {b}");
             let word = b.is_ascii_alphanumeric() || *b == b'-';
             assert_eq!(bit(m.word()), word, "byte {b}");
             let hex_run = b.is_ascii_hexdigit() || *b == b'-' || *b == b':';

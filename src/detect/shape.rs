@@ -113,10 +113,12 @@ impl Shapes {
             self.hexcolon.sort_unstable_by_key(|t| t.start);
         }
         // Digit tokens, from the starts of number runs no letter glues on the left (a
-        // token always starts a run: the digit after one is never a separator away).
+        // token always starts a run: the digit after one is never a separator away), and
+        // of glued runs that a space gap splits (their start is found from the gap).
+        let number = &m.number();
         let mut i = next_one(&m.number_start(), 0, n);
         while i < n {
-            let next = self.digit_token(hay, m, i);
+            let next = self.digit_token(hay, m, run_start(number, i));
             i = next_one(&m.number_start(), next.max(i + 1), n);
         }
         self.masks = masks;
@@ -168,9 +170,14 @@ impl Shapes {
         // Letters glued to either end (hex ids, "12ms", "v1") make it no number: most
         // digit runs of a timestamp or an id end here.
         let glued = |b: u8| b.is_ascii_alphabetic() || b == b'_';
-        if (s > 0 && glued(hay[s - 1]))
-            || (end < n && glued(hay[end]) && !glue_allowed(hay, s, end))
-        {
+        let glued_before = s > 0 && glued(hay[s - 1]);
+        let glued_after = end < n && glued(hay[end]) && !glue_allowed(hay, s, end);
+        if glued_before || glued_after {
+            // `fb6dba9a4c822df7 71.132.152.156`: a spaced run whose end part belongs to a
+            // word still holds whole numbers in its other parts.
+            if memchr::memchr(b' ', &hay[first..digits_end]).is_some() {
+                self.push_parts(hay, s, end, glued_before, glued_after);
+            }
             return end;
         }
         let digits = u16::try_from(count(&m.digit(), first, digits_end)).unwrap_or(u16::MAX);
@@ -189,12 +196,15 @@ impl Shapes {
         // "203.0.113.1 203.0.113.2" is two IPs as well as one spaced number: the space-free
         // parts are tokens too.
         if seps & 16 != 0 {
-            self.push_parts(hay, s, end);
+            self.push_parts(hay, s, end, false, false);
         }
         end
     }
 
-    fn push_parts(&mut self, hay: &[u8], s: usize, end: usize) {
+    /// Pushes the space-free parts of the spaced digit run `hay[s..end]` as tokens of their
+    /// own, except the whole run and, when `skip_first` / `skip_last`, the part that a
+    /// letter glues to.
+    fn push_parts(&mut self, hay: &[u8], s: usize, end: usize, skip_first: bool, skip_last: bool) {
         let mut p = s;
         while p < end {
             while p < end && hay[p] == b' ' {
@@ -210,7 +220,8 @@ impl Shapes {
                 }
                 p += 1;
             }
-            if digits > 0 && (q0 != s || p != end) {
+            let glued = (skip_first && q0 == s) || (skip_last && p == end);
+            if digits > 0 && (q0 != s || p != end) && !glued {
                 self.digits.push(Token {
                     start: q0 as u32,
                     end: p as u32,
@@ -753,13 +764,22 @@ mod reference {
                 // "203.0.113.1 203.0.113.2" is two IPs as well as one spaced number: the
                 // space-free parts are tokens too.
                 if seps & 16 != 0 {
-                    self.push_parts(hay, s, end);
+                    self.push_parts(hay, s, end, false, false);
                 }
+            } else if seps & 16 != 0 {
+                self.push_parts(hay, s, end, glued_before, glued_after);
             }
             end.max(i)
         }
 
-        fn push_parts(&mut self, hay: &[u8], s: usize, end: usize) {
+        fn push_parts(
+            &mut self,
+            hay: &[u8],
+            s: usize,
+            end: usize,
+            skip_first: bool,
+            skip_last: bool,
+        ) {
             let mut p = s;
             while p < end {
                 while p < end && hay[p] == b' ' {
@@ -775,7 +795,8 @@ mod reference {
                     }
                     p += 1;
                 }
-                if digits > 0 && (q0 != s || p != end) {
+                let glued = (skip_first && q0 == s) || (skip_last && p == end);
+                if digits > 0 && (q0 != s || p != end) && !glued {
                     self.digits.push(Token {
                         start: q0 as u32,
                         end: p as u32,
