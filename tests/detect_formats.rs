@@ -462,3 +462,59 @@ fn multipart_form_parts_are_keyed_by_their_name() {
         ],
     );
 }
+
+#[test]
+fn machine_clients_and_named_servers_keep_their_addresses() {
+    // A crawler, scanner or health checker is no patient: its address stays.
+    clean(
+        "2024-08-11 01:03:34 DFW56-P3 5805 66.249.65.136 GET d1.cloudfront.net /robots.txt 200 - \
+         Mozilla/5.0%20(compatible;%20Googlebot/2.1;%20+http://www.google.com/bot.html) - -",
+    );
+    clean(
+        r#"{"httpRequest":{"clientIp":"185.0.16.89","country":"NL","headers":[{"name":"User-Agent","value":"zgrab/0.x"}],"uri":"/vendor/eval-stdin.php"}}"#,
+    );
+    clean(
+        r#"{"remote_addr":"54.188.251.39","request":"HEAD / HTTP/1.1","http_user_agent":"Amazon-Route53-Health-Check-Service (ref 1a2b)"}"#,
+    );
+    // The same request from a browser is a person's.
+    expect(
+        r#"{"httpRequest":{"clientIp":"185.0.16.89","headers":[{"name":"User-Agent","value":"Mozilla/5.0 (iPhone)"}]}}"#,
+        &[(PhiType::Ip, "185.0.16.89")],
+    );
+    // A mail server named before its address; the sender's own address stays PHI.
+    let line = "postfix/smtp[65027]: to=<pat@example.net>, relay=mx.example.com[198.51.100.7]:25, \
+                X-Originating-IP: [203.0.113.45] from mail.example.org (mail.example.org [192.0.2.9])";
+    let got = findings(line);
+    assert!(
+        got.iter()
+            .any(|(t, x)| *t == PhiType::Ip && x == "203.0.113.45"),
+        "{got:?}"
+    );
+    assert!(
+        !got.iter()
+            .any(|(t, x)| *t == PhiType::Ip && (x == "198.51.100.7" || x == "192.0.2.9")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn numbers_after_a_glued_word_and_location_segments() {
+    // A hex id right before a spaced run of numbers does not hide the client address.
+    expect(
+        "h2 2025-09-27T04:13:44.795637Z app/portal-prod/fb6dba9a4c822df7 71.132.152.156:55283 \
+         172.18.20.167:8080 0.001 0.490 0.000 200 200 857 48637",
+        &[(PhiType::Ip, "71.132.152.156")],
+    );
+    // An HL7 location master file names a place: its address and phone are not a patient's.
+    clean(
+        r"MSH|^~\&|EPIC|SFH|LIS|SFH|20250911140313||MFN^M05^MFN_M05|0944070351|P|2.5.1\x0dMFI|LOC^Location Master File^HL70175||UPD|||AL\x0dLOC|PACU^271^A^SFH|PACU Room 271|D|Saguaro Family Health|455 W Speedway Blvd^Ste 110^Burlington^VT^05411|(808)323-5358^WPN^PH",
+    );
+    // A display name is a person's only when it reads as one.
+    clean(
+        r#"{"actor":{"type":"PublicClientApp","alternateId":"svc-scim-provisioner","displayName":"SCIM Provisioner"}}"#,
+    );
+    expect(
+        r#"{"actor":{"type":"User","displayName":"Maria Garcia"}}"#,
+        &[(PhiType::Name, "Maria Garcia")],
+    );
+}

@@ -92,6 +92,8 @@ pub struct Detector {
     lit_required_by: Vec<Vec<u32>>,
     /// Per literal: the structure decoders it announces (`structure::SQL_INSERT`, …).
     lit_marker: Vec<u8>,
+    /// Per literal: it names an automated client ([`scanner::AUTOMATED_AGENTS`]).
+    lit_automated: Vec<bool>,
     /// Digit-triggered rules by the digit count they accept (index: count, the last bucket
     /// holds every longer count).
     digit_rules_by_size: Vec<Vec<DigitRule>>,
@@ -269,9 +271,17 @@ impl Detector {
             .iter()
             .map(|&(word, bit)| (intern(&mut lits, &mut index, word), bit))
             .collect();
+        let agent_lits: Vec<u32> = scanner::AUTOMATED_AGENTS
+            .iter()
+            .map(|word| intern(&mut lits, &mut index, word))
+            .collect();
         let mut lit_marker = vec![0u8; lits.len()];
         for (l, bit) in marker_lits {
             lit_marker[l as usize] |= bit;
+        }
+        let mut lit_automated = vec![false; lits.len()];
+        for l in agent_lits {
+            lit_automated[l as usize] = true;
         }
         grow(&mut lit_triggers, lits.len());
         grow(&mut lit_keys, lits.len());
@@ -356,6 +366,7 @@ impl Detector {
             rule_veto,
             lit_required_by,
             lit_marker,
+            lit_automated,
             digit_rules_by_size,
             alnum_rules,
             hexcolon_rules,

@@ -85,7 +85,54 @@ struct LineState {
     /// One bit per rule: some context keyword the rule requires occurs in the line (not
     /// necessarily near); rules without one skip the context search entirely.
     context_in_line: Vec<u64>,
+    /// The line's client is a crawler, scanner, uptime monitor or health checker (one of
+    /// [`AUTOMATED_AGENTS`] is in it): the addresses in it are a machine's, not a person's.
+    automated_client: bool,
 }
+
+/// User-agent words of clients that are never a person: search crawlers (their agents
+/// carry a `+http…` info link), uptime monitors, load balancer and orchestrator health
+/// checks and internet-wide scanners. A line holding one of them is an automated request,
+/// and its client address identifies no patient. Matched in any case, anywhere in the line;
+/// each word is specific enough not to turn up in a clinical message (not `bot/`, which a
+/// `/chatbot/` path holds, nor `nmap`, inside `unmapped`). Generic HTTP libraries
+/// (`python-requests`, `curl`) are not here: a person's own script or app may send them.
+pub const AUTOMATED_AGENTS: [&str; 34] = [
+    "+http",
+    "googlebot",
+    "bingbot",
+    "applebot",
+    "duckduckbot",
+    "yandexbot",
+    "baiduspider",
+    "bytespider",
+    "ahrefsbot",
+    "semrushbot",
+    "mj12bot",
+    "petalbot",
+    "gptbot",
+    "claudebot",
+    "amazonbot",
+    "facebookexternalhit",
+    "slackbot-linkexpanding",
+    "pingdom",
+    "uptimerobot",
+    "statuscake",
+    "site24x7",
+    "newrelicpinger",
+    "datadog/synthetics",
+    "healthcheck",
+    "health-check",
+    "kube-probe",
+    "googlehc/",
+    "zgrab",
+    "masscan",
+    "nmap scripting",
+    "projectdiscovery",
+    "sqlmap",
+    "nikto",
+    "censysinspect",
+];
 
 /// What the confirm stage makes of one regex match.
 enum Verdict {
@@ -165,6 +212,7 @@ impl Scanner {
             pending: Vec::new(),
             deferred: Vec::new(),
             person_line: false,
+            automated_client: false,
             unlinked: Vec::new(),
             value_alone: false,
             encoded_spaces: Vec::new(),
@@ -334,6 +382,11 @@ impl LineState {
         self.hits.sort_unstable();
         self.context_in_line.clear();
         self.context_in_line.resize(det.rules.len().div_ceil(64), 0);
+        // The raw line (no decoded copy) says whether its client is automated; decoded
+        // values of it keep the answer.
+        if map.is_none() {
+            self.automated_client = self.hits.iter().any(|h| det.lit_automated[h.lit as usize]);
+        }
         for h in &self.hits {
             for &r in &det.lit_required_by[h.lit as usize] {
                 self.context_in_line[r as usize / 64] |= 1 << (r % 64);
@@ -398,7 +451,7 @@ impl LineState {
                     continue;
                 }
                 // Allow-listed IPv4 tokens (10.x upstreams) never reach the regex.
-                if d.ipv4 && self.ip_allowed(det, &hay[t.start as usize..t.end as usize]) {
+                if d.ipv4 && self.ip_not_personal(det, hay, t.start as usize, t.end as usize) {
                     continue;
                 }
                 let (s, e) = clip(t.start, t.end, d.window);
@@ -675,7 +728,7 @@ impl LineState {
         // `Chrome/119.0.6045.105`, `v1.2.3.4`: a product version, not an address; a
         // fingerprint of 2-digit hex groups is not an IPv6 address.
         if rule.phi_type == PhiType::Ip
-            && (self.ip_allowed(det, span)
+            && (self.ip_not_personal(det, hay, s, e)
                 || (s > 0 && (hay[s - 1] == b'/' || hay[s - 1].is_ascii_alphabetic()))
                 || not_a_host_address(span))
         {
@@ -738,6 +791,12 @@ impl LineState {
             }
             RuleValidator::Ip => parse_ipv4(span).is_some() || parse_ipv6(span).is_some(),
         }
+    }
+
+    /// Whether the address at `hay[s..e]` is no person's: allow-listed, on a line whose
+    /// client is automated, or the address of a host named right before it.
+    fn ip_not_personal(&self, det: &Detector, hay: &[u8], s: usize, e: usize) -> bool {
+        self.automated_client || self.ip_allowed(det, &hay[s..e]) || named_host_before(hay, s)
     }
 
     fn ip_allowed(&self, det: &Detector, span: &[u8]) -> bool {
@@ -992,7 +1051,7 @@ impl LineState {
         {
             return false;
         }
-        if rule.phi_type == PhiType::Ip && self.ip_allowed(det, v) {
+        if rule.phi_type == PhiType::Ip && (self.automated_client || self.ip_allowed(det, v)) {
             return false;
         }
         if rule.phi_type == PhiType::Name && !reads_as_name(v) {
@@ -1789,6 +1848,36 @@ fn value_span(hay: &[u8], p: usize, ty: PhiType, extras: bool) -> Option<(usize,
 /// Whether a name-shaped value can be a person's name: not a sex or gender code's display
 /// (`displayName="Female"`), and no English function word (`Summarization of Episode
 /// Note`, a document title): names carry particles (`de la`, `van der`), never `of`.
+/// Whether the address starting at `hay[s]` is written `host.name[addr]` or `host.name
+/// [addr]` (Postfix's `relay=mx.example.com[192.0.2.7]:25`, a `Received: from a.example.net
+/// (a.example.net [192.0.2.7])` header): the address of a named mail or web server, not of
+/// a person. An address in brackets after anything else (`X-Originating-IP: [..]`,
+/// `from [192.0.2.7]`) stays personal.
+fn named_host_before(hay: &[u8], s: usize) -> bool {
+    if s == 0 || hay[s - 1] != b'[' {
+        return false;
+    }
+    let mut end = s - 1;
+    if end > 0 && hay[end - 1] == b' ' {
+        end -= 1;
+    }
+    let start = hay[..end]
+        .iter()
+        .rposition(|&b| !(b.is_ascii_alphanumeric() || b == b'.' || b == b'-'))
+        .map_or(0, |i| i + 1);
+    let host = &hay[start..end];
+    // A domain name: dotted labels ending in a letter-only top-level label, and not the
+    // domain half of an e-mail address.
+    let Some(dot) = host.iter().rposition(|&b| b == b'.') else {
+        return false;
+    };
+    let tld = &host[dot + 1..];
+    tld.len() >= 2
+        && tld.iter().all(u8::is_ascii_alphabetic)
+        && dot > 0
+        && (start == 0 || hay[start - 1] != b'@')
+}
+
 fn reads_as_name(span: &[u8]) -> bool {
     const SEXES: [&[u8]; 8] = [
         b"male",
@@ -2150,5 +2239,29 @@ mod tests {
         let mut out = Vec::new();
         let line = vec![b'x'; super::super::DEFAULT_MAX_LINE_BYTES + 1];
         assert!(s.scan_line(&line, &mut out).is_err());
+    }
+}
+
+#[cfg(test)]
+mod named_host_tests {
+    use super::named_host_before;
+
+    fn at(line: &str, addr: &str) -> bool {
+        let s = line.find(addr).expect("address in line");
+        named_host_before(line.as_bytes(), s)
+    }
+
+    #[test]
+    fn only_an_address_after_a_domain_name_is_a_servers() {
+        assert!(at("relay=mx.example.com[198.51.100.7]:25", "198.51"));
+        assert!(at(
+            "from a.example.net (a.example.net [192.0.2.9])",
+            "192.0"
+        ));
+        assert!(!at("X-Originating-IP: [203.0.113.45]", "203.0"));
+        assert!(!at("from [203.0.113.45]", "203.0"));
+        assert!(!at("user pat@example.net [203.0.113.45]", "203.0"));
+        assert!(!at("host 10.1.2.3[203.0.113.45]", "203.0"));
+        assert!(!at("203.0.113.45", "203.0"));
     }
 }

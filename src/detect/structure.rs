@@ -478,6 +478,11 @@ const HL7_QUIET: [(&[u8; 3], u8); 6] = [
     (b"IN1", 7),
 ];
 
+/// Segments of master-file messages that describe a place, not a person: a location's
+/// name, address and phone (LOC, LDP, LCH, LRL, LCC) and the master-file header (MFI).
+/// Shape rules stay out of them whole.
+const HL7_QUIET_SEGMENTS: [&[u8; 3]; 6] = [b"LOC", b"LDP", b"LCH", b"LRL", b"LCC", b"MFI"];
+
 fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
     let message = MSH.find(hay).is_some();
     let mut from = 0;
@@ -494,6 +499,11 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
         };
         let seg = &seg;
         let end = segment_end(hay, bar + 1);
+        if HL7_QUIET_SEGMENTS.contains(&seg) {
+            quiet.push((bar as u32 + 1, end as u32));
+            from = end.max(from);
+            continue;
+        }
         // Walk fields: field k spans between the k-th and (k+1)-th `|`.
         let mut field = 1u8;
         let mut fs = bar + 1;
