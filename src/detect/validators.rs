@@ -222,15 +222,33 @@ const ROLE_WORDS: [&[u8]; 70] = [
 const SERVICE_PREFIXES: [&[u8]; 4] = [b"svc-", b"svc_", b"svc.", b"sa-"];
 const SERVICE_SUFFIXES: [&[u8]; 5] = [b"-runner", b"-bot", b"-svc", b"-service", b"-sa"];
 
-/// Domains whose every address is a machine's: Google Cloud service accounts.
-const MACHINE_DOMAINS: [&[u8]; 1] = [b"gserviceaccount.com"];
+/// Domains whose every address is a machine's: Google Cloud service accounts, paging
+/// services' integration inboxes.
+const MACHINE_DOMAINS: [&[u8]; 3] = [b"gserviceaccount.com", b"pagerduty.com", b"opsgenie.net"];
+
+/// Last words of a group mailbox's local part (`bi-team@`, `build-alerts@`,
+/// `nursing.group@`): whatever comes before them names the group.
+const GROUP_SUFFIXES: [&[u8]; 6] = [
+    b"team",
+    b"alerts",
+    b"group",
+    b"oncall",
+    b"notifications",
+    b"list",
+];
 
 /// A role, desk or service-account mailbox rather than a person's.
 fn role_mailbox(local: &[u8], domain: &[u8]) -> bool {
     let ends_ci =
         |s: &[u8], t: &[u8]| s.len() >= t.len() && s[s.len() - t.len()..].eq_ignore_ascii_case(t);
     let starts_ci = |s: &[u8], t: &[u8]| s.len() > t.len() && s[..t.len()].eq_ignore_ascii_case(t);
-    if MACHINE_DOMAINS.iter().any(|d| ends_ci(domain, d))
+    let group = GROUP_SUFFIXES.iter().any(|g| {
+        ends_ci(local, g)
+            && local.len() > g.len()
+            && matches!(local[local.len() - g.len() - 1], b'-' | b'_' | b'.')
+    });
+    if group
+        || MACHINE_DOMAINS.iter().any(|d| ends_ci(domain, d))
         || SERVICE_PREFIXES.iter().any(|p| starts_ci(local, p))
         || SERVICE_SUFFIXES.iter().any(|p| ends_ci(local, p))
     {
@@ -300,7 +318,15 @@ fn personal_email(span: &[u8]) -> bool {
         .iter()
         .any(|u| tld.eq_ignore_ascii_case(u))
     });
-    !(uuid || longest >= 16 || unit)
+    // A Message-ID made of a timestamp and a counter (`20240509045951.73677@host`): digits
+    // and separators only, ten digits or more. (An SMS gateway's `2065550123@…` has no
+    // separator and stays personal.)
+    let numeric_id = local.iter().filter(|b| b.is_ascii_digit()).count() >= 10
+        && local.iter().any(|b| matches!(b, b'.' | b'-' | b'_'))
+        && local
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'_'));
+    !(uuid || longest >= 16 || unit || numeric_id)
 }
 
 fn digits(span: &[u8]) -> impl Iterator<Item = u32> + '_ {
@@ -831,6 +857,10 @@ mod tests {
             "svc-looker@analytics-prod.iam.gserviceaccount.com",
             "123456-compute@developer.gserviceaccount.com",
             "dbt-runner@corp.example",
+            "bi-team@clinic.example",
+            "build-alerts@clinic.example",
+            "pagerduty@lakeside-health.pagerduty.com",
+            "20240509045951.73677@lakeside.direct",
         ] {
             assert!(!Validator::PersonalEmail.check(desk.as_bytes()), "{desk}");
         }
@@ -839,6 +869,9 @@ mod tests {
             "maria.records@gmail.example",
             "it.nguyen@clinic.example",
             "hwhite1951%40yahoo.example",
+            "steam@mail.example",
+            "2065550123@vtext.example",
+            "maria.teamer@mail.example",
         ] {
             assert!(
                 Validator::PersonalEmail.check(person.as_bytes()),
