@@ -56,7 +56,12 @@ pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Ve
     let Some(delim) = delimiter(hay) else {
         return;
     };
-    split(hay, delim, cells);
+    let fixed = delim == BLANKS;
+    if fixed {
+        split_fixed(hay, cells);
+    } else {
+        split(hay, delim, cells);
+    }
     if cells.len() < MIN_CELLS {
         return;
     }
@@ -94,8 +99,13 @@ pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Ve
     // A date a living person was born on (1900–2005): with it, two adjacent name-shaped
     // cells are a name even when the dictionary knows neither (`OKONJO|ADAEZE`); inventory
     // and metrics rows carry this year's dates, not these.
-    let birth_year =
-        (0..n).any(|i| kinds[i] == Cell::Date && Validator::DateHistoric.check(cell(i)));
+    // A date followed by a sex code (`20080421|F`, `20080421F` in a fixed-width row) is a
+    // birth date whatever its year: a child's record.
+    let sex_code = |v: &[u8]| matches!(v.trim_ascii(), [b'M' | b'F' | b'U' | b'X']);
+    let birth_year = (0..n).any(|i| {
+        kinds[i] == Cell::Date
+            && (Validator::DateHistoric.check(cell(i)) || (i + 1 < n && sex_code(cell(i + 1))))
+    });
     // The person: a full-name cell, or a surname / first-name pair of adjacent word cells.
     let mut name_cells = 0u64;
     for i in 0..n {
@@ -133,6 +143,18 @@ pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Ve
         } else {
             match kinds[i] {
                 _ if i > 0 && kinds[i - 1] == Cell::State && zip_shaped(cell(i)) => "zip",
+                // A fixed-width row's ZIP, phone and dates run together
+                // (`468180053404976770320250401` after the state code): one identifier-like
+                // run, too long for an id cell.
+                Cell::Other if fixed && cell(i).iter().all(u8::is_ascii_digit) => "claim id",
+                // A middle initial after the first name (`ABEBE  M20050225…`).
+                _ if i > 0
+                    && name_cells & (1 << (i - 1)) != 0
+                    && matches!(cell(i).trim_ascii(), [b'A'..=b'Z']) =>
+                {
+                    "middle name"
+                }
+                Cell::Other if street_shaped(cell(i)) => "address",
                 Cell::Date if first_date => {
                     first_date = false;
                     "dob"
@@ -152,9 +174,34 @@ pub fn find(names: &Names, hay: &[u8], cells: &mut Vec<(u32, u32)>, out: &mut Ve
     }
 }
 
+/// Stands for "two or more blanks" as a row's delimiter: a fixed-width export
+/// (`DW702231022    BEGUM               ANAIS           20080421F356 SUNSET LN …`).
+const BLANKS: u8 = b' ';
+
 /// The delimiter with at least `MIN_CELLS - 1` occurrences: comma, pipe or tab, counted
-/// in one pass over the line.
+/// in one pass over the line; else [`BLANKS`] when runs of two or more blanks split the
+/// line into at least `MIN_CELLS - 1` cells.
 fn delimiter(hay: &[u8]) -> Option<u8> {
+    delimiter_char(hay).or_else(|| {
+        let mut runs = 0;
+        let mut last_end = 0;
+        for at in memchr::memmem::find_iter(hay, b"  ") {
+            if at >= last_end {
+                runs += 1;
+                if runs == MIN_CELLS - 2 {
+                    return Some(BLANKS);
+                }
+            }
+            last_end = at + 2;
+            while last_end < hay.len() && hay[last_end] == b' ' {
+                last_end += 1;
+            }
+        }
+        None
+    })
+}
+
+fn delimiter_char(hay: &[u8]) -> Option<u8> {
     let mut counts = [0usize; 3];
     for at in memchr::memchr3_iter(b',', b'|', b'\t', hay) {
         let slot = match hay[at] {
@@ -230,6 +277,114 @@ fn split(hay: &[u8], delim: u8, cells: &mut Vec<(u32, u32)>) {
             return;
         }
     }
+}
+
+/// Splits a fixed-width row at runs of two or more blanks. The first cell starts after the
+/// last blank before the first run (a log prefix is not part of it). A field filled to its
+/// width runs into its neighbour (`20080421F356 SUNSET LN`: date, sex, street;
+/// `IN468180053…`: state, ZIP and phone): see [`push_fixed_cell`].
+fn split_fixed(hay: &[u8], cells: &mut Vec<(u32, u32)>) {
+    cells.clear();
+    let Some(first_run) = memchr::memmem::find(hay, b"  ") else {
+        return;
+    };
+    let n = hay.len();
+    let mut i = hay[..first_run]
+        .iter()
+        .rposition(|b| b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
+    while i < n {
+        let end = memchr::memmem::find(&hay[i..], b"  ").map_or(n, |p| i + p);
+        let mut e = end;
+        while e > i && hay[e - 1].is_ascii_whitespace() {
+            e -= 1;
+        }
+        if hay[i..e]
+            .iter()
+            .any(|b| matches!(b, b'=' | b'{' | b'}' | b'[' | b'^' | b'<'))
+        {
+            cells.clear();
+            return;
+        }
+        if e > i {
+            push_fixed_cell(hay, i, e, cells);
+        }
+        i = end;
+        while i < n && hay[i] == b' ' {
+            i += 1;
+        }
+    }
+}
+
+/// Pushes one fixed-width cell, split where [`split_fixed`] says fields were glued: at a
+/// letter directly against a digit when the digit run is eight or more long (a date, or
+/// several fields of digits) or the letter run is a single letter (a sex code or middle
+/// initial). `EPO10`, `A12` and other short codes stay whole.
+fn push_fixed_cell(hay: &[u8], s: usize, e: usize, cells: &mut Vec<(u32, u32)>) {
+    let kind = |b: u8| {
+        if b.is_ascii_digit() {
+            1u8
+        } else if b.is_ascii_alphabetic() {
+            2
+        } else {
+            0
+        }
+    };
+    // The length of the same-kind run through `at`, looking one way.
+    let run = |from: usize, step_back: bool| {
+        let k = kind(hay[from]);
+        let mut n = 0;
+        let mut p = from;
+        loop {
+            if kind(hay[p]) != k {
+                break;
+            }
+            n += 1;
+            if step_back {
+                if p == s {
+                    break;
+                }
+                p -= 1;
+            } else {
+                p += 1;
+                if p == e {
+                    break;
+                }
+            }
+        }
+        n
+    };
+    let mut from = s;
+    for p in s + 1..e {
+        let (a, b) = (kind(hay[p - 1]), kind(hay[p]));
+        if a == 0 || b == 0 || a == b {
+            continue;
+        }
+        let (left, right) = (run(p - 1, true), run(p, false));
+        let (digits, letters) = if a == 1 { (left, right) } else { (right, left) };
+        let state = letters == 2
+            && digits >= 5
+            && if a == 1 {
+                is_state_code(&hay[p..p + 2])
+            } else {
+                is_state_code(&hay[p - 2..p])
+            };
+        if digits >= 8 || letters == 1 || state {
+            cells.push((from as u32, p as u32));
+            from = p;
+        }
+    }
+    cells.push((from as u32, e as u32));
+}
+
+/// `356 SUNSET LN`, `27520 Bayou Ave Apt 4`: a house number, a blank and a word.
+fn street_shaped(v: &[u8]) -> bool {
+    let v = v.trim_ascii();
+    let digits = v.iter().take_while(|b| b.is_ascii_digit()).count();
+    (1..=6).contains(&digits)
+        && v.get(digits) == Some(&b' ')
+        && v.get(digits + 1).is_some_and(u8::is_ascii_alphabetic)
+        && v.len() <= MAX_CELL
 }
 
 /// The cell's kind by shape alone (no dictionary lookup).
@@ -600,6 +755,47 @@ mod tests {
         assert!(has("zip", "85019-9742"), "{got:?}");
         assert!(has("dob", "11/18/1970"), "{got:?}");
         assert!(has("patient id", "E2912040"), "{got:?}");
+    }
+
+    #[test]
+    fn a_fixed_width_row_is_split_at_blank_runs_and_glued_fields() {
+        // Synthetic values. Fields filled to their width run into their neighbours: the
+        // id into the surname, the middle initial into the birth date, the date and sex
+        // code into the street, the state into the ZIP, phone and coverage dates.
+        let got = keys(
+            "DXEH16581764601SINGH               EMEKA          M19390905M9625 BLUEBONNET ROAD          MINOT               ND58781    97825143222024070120241231HMO01 DEP",
+        );
+        let has = |k: &str, v: &str| got.iter().any(|(a, b)| a == k && b == v);
+        assert!(has("patient id", "16581764601"), "{got:?}");
+        assert!(has("last name", "SINGH"), "{got:?}");
+        assert!(has("first name", "EMEKA"), "{got:?}");
+        assert!(has("middle name", "M"), "{got:?}");
+        assert!(has("dob", "19390905"), "{got:?}");
+        assert!(has("address", "9625 BLUEBONNET ROAD"), "{got:?}");
+        assert!(has("city", "MINOT"), "{got:?}");
+        assert!(has("zip", "58781"), "{got:?}");
+        assert!(has("claim id", "97825143222024070120241231"), "{got:?}");
+        assert!(
+            !got.iter().any(|(_, v)| v == "HMO01" || v == "DEP"),
+            "{got:?}"
+        );
+        // A child's row: the date is this century's, the sex code after it says birth date.
+        let got = keys(
+            "DW702231022    BEGUM               ANAIS           20080421F356 SUNSET LN                 FORT WAYNE          IN468180053404976770320250401        MCDAZ DEP",
+        );
+        let has = |k: &str, v: &str| got.iter().any(|(a, b)| a == k && b == v);
+        assert!(
+            has("dob", "20080421") && has("first name", "ANAIS"),
+            "{got:?}"
+        );
+        // Aligned ops tables are no person's row.
+        for line in [
+            "portal-api-7d9f8b6c5d-x2lqp           1/1     Running   0          5d2h    10.42.1.17     ip-10-0-3-4.ec2.internal",
+            "postgres   12345  0.3  1.2 2345678 98765 ?      Ss   20240101   1:23 postgres: writer process",
+            "ACCT00012345   SMITHFIELD          FOODS           20240101A  123 MAIN ST       OMAHA        NE68102    4025551234",
+        ] {
+            assert!(keys(line).is_empty(), "{line}: {:?}", keys(line));
+        }
     }
 
     fn file_keys(line: &str) -> Vec<(String, String)> {
