@@ -161,6 +161,7 @@ impl Structure {
         }
         if memchr::memchr(b'|', hay).is_some() {
             hl7(hay, &mut self.found, &mut self.quiet);
+            astm(hay, &mut self.found);
         }
         if memchr::memchr(b'<', hay).is_some() {
             xml_elements(hay, &mut self.found, &mut self.quiet);
@@ -651,6 +652,98 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
             rs = re + 1;
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// ASTM E1394 / CLSI LIS2-A2 (laboratory instruments): records of `|`-separated fields, each
+// opened by a one-letter type (`P` patient, `O` order, `R` result), in a frame after
+// `<STX>` and a frame digit (`<STX>4P|2|0800119334|L90387954||NGUYEN^GIUSEPPE||19361203|M`).
+
+/// What one ASTM component position means: (record type, field, component, key). Field 1
+/// is the sequence number after the type letter.
+const ASTM_MAP: &[(u8, u8, u8, &str)] = &[
+    // P: practice-, laboratory- and third patient id, name (last^first^middle), mother's
+    // maiden name, birth date, address (street^city^state^zip), phone, attending physician.
+    (b'P', 2, 1, "mrn"),
+    (b'P', 3, 1, "mrn"),
+    (b'P', 4, 1, "mrn"),
+    (b'P', 5, 1, "last name"),
+    (b'P', 5, 2, "first name"),
+    (b'P', 5, 3, "middle name"),
+    (b'P', 6, 1, "maiden name"),
+    (b'P', 7, 1, "dob"),
+    (b'P', 10, 1, "address"),
+    (b'P', 10, 2, "city"),
+    (b'P', 10, 4, "zip"),
+    (b'P', 12, 1, "phone"),
+    (b'P', 13, 1, "last name"),
+    (b'P', 13, 2, "first name"),
+    (b'P', 14, 1, "last name"),
+    (b'P', 14, 2, "first name"),
+    // O: specimen ids, requested, collection start and end, and received times.
+    (b'O', 2, 1, "specimen id"),
+    (b'O', 3, 1, "specimen id"),
+    (b'O', 6, 1, "service date"),
+    (b'O', 7, 1, "service date"),
+    (b'O', 8, 1, "service date"),
+    (b'O', 14, 1, "service date"),
+    // R: when the test started and completed.
+    (b'R', 11, 1, "service date"),
+    (b'R', 12, 1, "service date"),
+];
+
+/// The record type of an ASTM record whose type letter sits right before the `|` at
+/// `bar`: the letter opens the line or a frame (after a frame digit that follows `<STX>`,
+/// the STX byte or a blank).
+fn astm_record(hay: &[u8], bar: usize) -> Option<u8> {
+    let kind = *hay.get(bar.checked_sub(1)?)?;
+    if !matches!(kind, b'P' | b'O' | b'R') {
+        return None;
+    }
+    let before = |k: usize| bar.checked_sub(k).map(|i| hay[i]);
+    let frame_opened = |k: usize| matches!(before(k), None | Some(b'>' | 0x02 | b' ' | b'\t'));
+    let framed = before(2).is_some_and(|d| (b'0'..=b'7').contains(&d)) && frame_opened(3);
+    (framed || frame_opened(2)).then_some(kind)
+}
+
+fn astm(hay: &[u8], out: &mut Vec<Implicit>) {
+    let mut from = 0;
+    while let Some(off) = memchr::memchr(b'|', &hay[from..]) {
+        let bar = from + off;
+        from = bar + 1;
+        let Some(kind) = astm_record(hay, bar) else {
+            continue;
+        };
+        let end = segment_end(hay, bar + 1);
+        let mut field = 1u8;
+        let mut fs = bar + 1;
+        while fs <= end {
+            let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
+            for &(_, _, comp, key) in ASTM_MAP.iter().filter(|m| m.0 == kind && m.1 == field) {
+                if let Some((cs, ce)) = component(hay, fs, fe, comp)
+                    && cs < ce
+                {
+                    out.push(Implicit::fixed(key, cs, ce));
+                }
+            }
+            if fe >= end || field == u8::MAX {
+                break;
+            }
+            field += 1;
+            fs = fe + 1;
+        }
+        from = end.max(from);
+    }
+}
+
+/// Component `comp` (1-based, `^`-separated) of the field `hay[fs..fe]`.
+fn component(hay: &[u8], fs: usize, fe: usize, comp: u8) -> Option<(usize, usize)> {
+    let mut cs = fs;
+    for _ in 1..comp {
+        cs += memchr::memchr(b'^', &hay[cs..fe])? + 1;
+    }
+    let ce = memchr::memchr(b'^', &hay[cs..fe]).map_or(fe, |o| cs + o);
+    Some((cs, ce))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -2408,6 +2501,33 @@ mod tests {
 
     fn has(p: &[(String, String)], k: &str, v: &str) -> bool {
         p.iter().any(|(a, b)| a == k && b == v)
+    }
+
+    #[test]
+    fn astm_records_map_to_keys_by_position() {
+        // Synthetic values, framed as an instrument driver logs them.
+        let p = pairs(
+            "RX <STX>7P|3|6506784|L48991396||WHITFIELD^ABENA^Q||19620628|F||18993 CEDAR WAY^LOWELL^MA^01825||(802)783-8963|OSEI^KENJI^K<CR><ETX>41<CR><LF>",
+        );
+        assert!(has(&p, "mrn", "6506784"));
+        assert!(has(&p, "mrn", "L48991396"));
+        assert!(has(&p, "last name", "WHITFIELD"));
+        assert!(has(&p, "first name", "ABENA"));
+        assert!(has(&p, "middle name", "Q"));
+        assert!(has(&p, "dob", "19620628"));
+        assert!(has(&p, "address", "18993 CEDAR WAY"));
+        assert!(has(&p, "city", "LOWELL"));
+        assert!(has(&p, "zip", "01825"));
+        assert!(has(&p, "phone", "(802)783-8963"));
+        assert!(has(&p, "last name", "OSEI"));
+        let p = pairs(
+            "<- <STX>3O|1|25-CT-372578||^^^CREA|R|20250419125600|20250419125600|||||||20250419134600|WB<CR>",
+        );
+        assert!(has(&p, "specimen id", "25-CT-372578"));
+        assert!(has(&p, "service date", "20250419134600"));
+        // The test code and priority are no one's; a word ending in P is no record type.
+        assert!(!p.iter().any(|(_, v)| v == "CREA" || v == "R"));
+        assert!(pairs("status=UP|2|3|4||5|6").is_empty());
     }
 
     #[test]
