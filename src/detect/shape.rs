@@ -363,7 +363,7 @@ fn name_follows(hay: &[u8], p: usize) -> bool {
         skip(b" \t", usize::MAX);
         skip(b":=-", 1);
         skip(b" \t", usize::MAX);
-        skip(b"\"'", 1);
+        skip(b"\"'(", 1);
         super::names::starts_upper(&hay[q.min(hay.len())..])
     };
     if capital_after_separators(p) {
