@@ -9,6 +9,10 @@
 //! a column under a header would. File and object names built the same way
 //! (`LAST_FIRST_19420509.dcm`) are read by their `_`/`-` separated parts.
 //!
+//! Fixed-width rows (`DW702231022    BEGUM    ANAIS    20080421F356 SUNSET LN …`) are
+//! read the same way, their cells cut at runs of blanks and where fields filled to their
+//! width run into each other.
+//!
 //! Only lines with at least [`MIN_CELLS`] cells of one delimiter are split, into a
 //! caller-owned buffer; dictionary lookups and date checks (which allocate) run only on
 //! rows whose shapes already hold a date or id cell and adjacent letter cells.

@@ -1,6 +1,7 @@
 //! Structural decoders: formats whose values carry their meaning by *position*, by a
 //! *sibling* field or by a *parent* rather than by a key written next to the value. HL7 v2
-//! segments (`PID|…|` field numbers), ASC X12 segments (`NM1*IL*1*…~`), SQL `INSERT …
+//! segments (`PID|…|` field numbers), ASTM E1394 instrument records (`<STX>4P|2|…`), ASC
+//! X12 segments (`NM1*IL*1*…~`), SQL `INSERT …
 //! (cols) VALUES (…)`, CSV rows announced with their header (`header: a,b,c …: 1,2,3`),
 //! FHIR-style `{"system": ".../mrn", "value": "…"}` identifiers, JSON name parts under a
 //! name key and XML elements all reduce to one mechanism: an *implicit key* for a value span. The
