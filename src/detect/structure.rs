@@ -176,9 +176,8 @@ impl Structure {
 // ---------------------------------------------------------------------------------------
 // HL7 v2
 
-/// What one HL7 component position means: (segment, field, component, key). Component 0
-/// means "every component" (a bare value); components are 1-based as in the standard.
-/// Only fields that hold PHI in the v2.x tables are listed.
+/// What one HL7 component position means: (segment, field, component, key). Components
+/// are 1-based as in the standard. Only fields that hold PHI in the v2.x tables are listed.
 const HL7_MAP: &[(&[u8; 3], u8, u8, &str)] = &[
     // PID: patient identification.
     (b"PID", 2, 1, "mrn"),
@@ -506,11 +505,7 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
             from = end.max(from);
             continue;
         }
-        // Walk fields: field k spans between the k-th and (k+1)-th `|`.
-        let mut field = 1u8;
-        let mut fs = bar + 1;
-        while fs <= end {
-            let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
+        for_each_field(hay, bar, end, |field, fs, fe| {
             if seg == b"QPD" && field == 3 {
                 query_parameters(hay, fs, fe, out);
             }
@@ -518,13 +513,25 @@ fn hl7(hay: &[u8], out: &mut Vec<Implicit>, quiet: &mut Vec<(u32, u32)>) {
             if HL7_QUIET.contains(&(seg, field)) {
                 quiet.push((fs as u32, fe as u32));
             }
-            if fe >= end || field == u8::MAX {
-                break;
-            }
-            field += 1;
-            fs = fe + 1;
-        }
+        });
         from = end.max(from);
+    }
+}
+
+/// Calls `f(field, start, end)` for each `|`-separated field of the segment or record
+/// whose id ends at the `|` at `bar` and which ends at `end`: field k spans between the
+/// k-th and (k+1)-th `|` (HL7 v2 and ASTM E1394 count alike).
+fn for_each_field(hay: &[u8], bar: usize, end: usize, mut f: impl FnMut(u8, usize, usize)) {
+    let mut field = 1u8;
+    let mut fs = bar + 1;
+    while fs <= end {
+        let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
+        f(field, fs, fe);
+        if fe >= end || field == u8::MAX {
+            break;
+        }
+        field += 1;
+        fs = fe + 1;
     }
 }
 
@@ -631,21 +638,11 @@ fn hl7_field(hay: &[u8], seg: &[u8; 3], field: u8, fs: usize, fe: usize, out: &m
         let mut rs = fs;
         while rs <= fe {
             let re = memchr::memchr(b'~', &hay[rs..fe]).map_or(fe, |o| rs + o);
-            let mut c = 1u8;
-            let mut cs = rs;
-            loop {
-                let ce = memchr::memchr(b'^', &hay[cs..re]).map_or(re, |o| cs + o);
-                if c == comp {
-                    if cs < ce && hl7_shape_ok(seg, field, &hay[cs..ce]) {
-                        out.push(Implicit::fixed(key, cs, ce));
-                    }
-                    break;
-                }
-                if ce >= re {
-                    break;
-                }
-                c += 1;
-                cs = ce + 1;
+            if let Some((cs, ce)) = component(hay, rs, re, comp)
+                && cs < ce
+                && hl7_shape_ok(seg, field, &hay[cs..ce])
+            {
+                out.push(Implicit::fixed(key, cs, ce));
             }
             if re >= fe {
                 break;
@@ -716,10 +713,7 @@ fn astm(hay: &[u8], out: &mut Vec<Implicit>) {
             continue;
         };
         let end = segment_end(hay, bar + 1);
-        let mut field = 1u8;
-        let mut fs = bar + 1;
-        while fs <= end {
-            let fe = memchr::memchr(b'|', &hay[fs..end]).map_or(end, |o| fs + o);
+        for_each_field(hay, bar, end, |field, fs, fe| {
             for &(_, _, comp, key) in ASTM_MAP.iter().filter(|m| m.0 == kind && m.1 == field) {
                 if let Some((cs, ce)) = component(hay, fs, fe, comp)
                     && cs < ce
@@ -727,17 +721,13 @@ fn astm(hay: &[u8], out: &mut Vec<Implicit>) {
                     out.push(Implicit::fixed(key, cs, ce));
                 }
             }
-            if fe >= end || field == u8::MAX {
-                break;
-            }
-            field += 1;
-            fs = fe + 1;
-        }
+        });
         from = end.max(from);
     }
 }
 
-/// Component `comp` (1-based, `^`-separated) of the field `hay[fs..fe]`.
+/// Component `comp` (1-based, `^`-separated) of the field `hay[fs..fe]`; `None` when the
+/// field has fewer components.
 fn component(hay: &[u8], fs: usize, fe: usize, comp: u8) -> Option<(usize, usize)> {
     let mut cs = fs;
     for _ in 1..comp {
