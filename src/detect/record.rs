@@ -257,10 +257,7 @@ fn split(hay: &[u8], delim: u8, cells: &mut Vec<(u32, u32)>) {
                 .map_or(n, |p| i + p);
             (i, end, end)
         };
-        if hay[s..e]
-            .iter()
-            .any(|b| matches!(b, b'=' | b'{' | b'}' | b'[' | b'^' | b'<'))
-        {
+        if holds_markup(&hay[s..e]) {
             cells.clear();
             return;
         }
@@ -283,6 +280,13 @@ fn split(hay: &[u8], delim: u8, cells: &mut Vec<(u32, u32)>) {
     }
 }
 
+/// Whether a cell holds a byte no record cell holds: `=`, braces, `[`, `^`, `<` (key=value
+/// pairs, JSON, HL7, XML). A row with such a cell is no record.
+fn holds_markup(cell: &[u8]) -> bool {
+    cell.iter()
+        .any(|b| matches!(b, b'=' | b'{' | b'}' | b'[' | b'^' | b'<'))
+}
+
 /// Splits a fixed-width row at runs of two or more blanks. The first cell starts after the
 /// last blank before the first run (a log prefix is not part of it). A field filled to its
 /// width runs into its neighbour (`20080421F356 SUNSET LN`: date, sex, street;
@@ -303,10 +307,7 @@ fn split_fixed(hay: &[u8], cells: &mut Vec<(u32, u32)>) {
         while e > i && hay[e - 1].is_ascii_whitespace() {
             e -= 1;
         }
-        if hay[i..e]
-            .iter()
-            .any(|b| matches!(b, b'=' | b'{' | b'}' | b'[' | b'^' | b'<'))
-        {
+        if holds_markup(&hay[i..e]) {
             cells.clear();
             return;
         }
@@ -334,37 +335,19 @@ fn push_fixed_cell(hay: &[u8], s: usize, e: usize, cells: &mut Vec<(u32, u32)>) 
             0
         }
     };
-    // The length of the same-kind run through `at`, looking one way.
-    let run = |from: usize, step_back: bool| {
-        let k = kind(hay[from]);
-        let mut n = 0;
-        let mut p = from;
-        loop {
-            if kind(hay[p]) != k {
-                break;
-            }
-            n += 1;
-            if step_back {
-                if p == s {
-                    break;
-                }
-                p -= 1;
-            } else {
-                p += 1;
-                if p == e {
-                    break;
-                }
-            }
-        }
-        n
-    };
     let mut from = s;
     for p in s + 1..e {
         let (a, b) = (kind(hay[p - 1]), kind(hay[p]));
         if a == 0 || b == 0 || a == b {
             continue;
         }
-        let (left, right) = (run(p - 1, true), run(p, false));
+        // The same-kind runs ending at `p` and starting there.
+        let left = hay[s..p]
+            .iter()
+            .rev()
+            .take_while(|&&c| kind(c) == a)
+            .count();
+        let right = hay[p..e].iter().take_while(|&&c| kind(c) == b).count();
         let (digits, letters) = if a == 1 { (left, right) } else { (right, left) };
         let state = letters == 2
             && digits >= 5
